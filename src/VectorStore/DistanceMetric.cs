@@ -1,0 +1,7 @@
+namespace ImageSearch.VectorStore;
+
+public enum DistanceMetric
+{
+    L2,
+    Cosine,
+}

@@ -1,0 +1,7 @@
+namespace ImageSearch.VectorStore;
+
+public enum IndexKind
+{
+    IvfFlat,
+    Hnsw,
+}
