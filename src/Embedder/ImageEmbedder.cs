@@ -52,6 +52,9 @@ public sealed class ImageEmbedder : IDisposable
     /// <summary>The model and preprocessing in use.</summary>
     public ModelDescriptor Descriptor { get; }
 
+    /// <summary>The session alone, for benchmarks that time inference without decoding.</summary>
+    internal OnnxFeatureExtractor Extractor => _extractor;
+
     public Task<IReadOnlyList<EmbeddingResult>> EmbedFilesAsync(IReadOnlyList<string> paths, CancellationToken ct) =>
         EmbedAsync(paths.Count, async (i, token) =>
         {

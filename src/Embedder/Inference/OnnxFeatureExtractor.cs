@@ -24,9 +24,12 @@ internal sealed class OnnxFeatureExtractor : IDisposable
     {
         var (bytes, rewritten) = OnnxBatchDimension.MakeSymbolic(File.ReadAllBytes(model.OnnxPath));
         (_session, Provider) = CreateSession(bytes, options, logger);
-        logger.LogInformation(
-            "Model {ModelId} loaded from {Path} on ONNX Runtime {Provider} (device {DeviceId}); batch dimension made symbolic in {Count} tensor shapes",
-            model.Id, model.OnnxPath, Provider, Provider == ExecutionProvider.Cuda ? options.DeviceId : -1, rewritten);
+        if (Provider == ExecutionProvider.Cuda)
+            logger.LogInformation("Model {ModelId} runs on ONNX Runtime's CUDA provider, device {DeviceId} ({Path}; batch dimension made symbolic in {Count} shapes)",
+                model.Id, options.DeviceId, model.OnnxPath, rewritten);
+        else
+            logger.LogInformation("Model {ModelId} runs on ONNX Runtime's CPU provider ({Path}; batch dimension made symbolic in {Count} shapes)",
+                model.Id, model.OnnxPath, rewritten);
 
         if (!_session.InputMetadata.TryGetValue(model.Input, out var input))
             throw new InvalidDataException($"model {model.Id} has no input '{model.Input}' (it has {string.Join(", ", _session.InputMetadata.Keys)})");
