@@ -85,7 +85,7 @@ public sealed class ImageEmbedder : IDisposable
                     _inputs.Return(batch.Input);
                     throw;
                 }
-                await inference; // the previous chunk; its buffer is free again before the next one is rented
+                await inference; // the previous chunk: at most two batch buffers per call, one filling and one in the model
                 inference = Task.Run(() => Infer(batch, results), ct);
             }
         }

@@ -46,7 +46,7 @@ public sealed class ImageDecoder(IOptions<EmbeddingOptions> options)
             // applies the EXIF orientation; alpha is dropped.
             image = Cv2.ImDecode(data, mode);
         }
-        catch (OpenCvSharpException e)
+        catch (Exception e) when (e is OpenCVException or OpenCvSharpException)
         {
             throw new ImageDecodeException(DeadLetterReason.Corrupt, $"{header.Format} data is corrupt: {e.Message}");
         }
