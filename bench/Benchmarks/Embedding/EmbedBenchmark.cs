@@ -1,5 +1,5 @@
-using ImageSearch.Embedder;
 using System.Text;
+using ImageSearch.Embedder;
 using ImageSearch.Embedder.Imaging;
 using OpenCvSharp;
 

@@ -1,5 +1,5 @@
-using ImageSearch.Embedder;
 using System.Diagnostics;
+using ImageSearch.Embedder;
 using ImageSearch.Embedder.Imaging;
 using ImageSearch.Embedder.Model;
 using Microsoft.Extensions.Logging;
