@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Packs the benchmarks with the CUDA build of ONNX Runtime for a GPU host that has no .NET SDK and no network:
+# a self-contained linux-x64 publish plus the Debian libraries OpenCV's native library links (GTK, fonts, glib...),
+# which a headless GPU host lacks; xz-compressed and split into chunks small enough for one transfer each.
+#   scripts/pack-gpu-bench.sh [CHUNK_SIZE]     (default 30M) -> .bench/gpu-chunks/bench.tar.xz.* + SHA256SUMS
+# On the host, from the repository root (so docs/benchmarks.md is found and updated):
+#   cat bench.tar.xz.* | tar -xJ -C /tmp && /tmp/gpu/run-on-gpu-host.sh embed --provider cuda --batches 64,256 --data ../shared/data
+set -euo pipefail
+cd "$(dirname "$0")/.."
+chunk="${1:-30M}"
+out=.bench/gpu
+rm -rf "$out" .bench/gpu-chunks && mkdir -p .bench/gpu-chunks
+dotnet publish bench/Benchmarks -c Release -r linux-x64 --self-contained true -p:OnnxRuntimeFlavor=Gpu -o "$out"
+dotnet restore bench/Benchmarks >/dev/null # back to the default (CPU) flavour for local builds
+
+# Every library OpenCV needs except glibc and the C++ runtime, which any host has in a newer version.
+mkdir -p "$out/native-deps"
+ldd "$out/libOpenCvSharpExtern.so" | awk '/=> \//{print $3}' \
+  | grep -vE '/(libc|libm|libdl|libpthread|librt|libresolv|ld-linux-x86-64|libstdc\+\+|libgcc_s)\.so' \
+  | xargs -I{} cp -L {} "$out/native-deps/"
+cp scripts/run-on-gpu-host.sh "$out/"
+
+tar -C .bench -cf - gpu | xz -T0 -3 | split -b "$chunk" - .bench/gpu-chunks/bench.tar.xz.
+(cd .bench/gpu-chunks && sha256sum bench.tar.xz.* > SHA256SUMS)
+du -sh "$out" .bench/gpu-chunks
