@@ -41,6 +41,9 @@ public sealed class CsvSource(string file) : IImageSource
     /// <summary>The number of lines, counted by a byte scan: one sequential read, far cheaper than parsing.</summary>
     public long? EstimateCount(CancellationToken cancellationToken)
     {
+        // A pipe reports length 0 and can be read only once: leave it to the publish.
+        if (new FileInfo(_file).Length == 0)
+            return null;
         using var stream = new FileStream(_file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
         var buffer = new byte[1 << 16];
         long lines = 0;

@@ -65,12 +65,10 @@ public sealed class GlobPattern
         var names = relativeFolder.Split('/');
         for (var i = 0; i < names.Length; i++)
         {
-            if (i >= _segments.Length - 1)
-                return false;
-            if (_segmentMatchers[i] is not { } matcher)
-                return true;
-            if (!matcher.IsMatch(names[i]))
-                return false;
+            if (i < _segments.Length && _segmentMatchers[i] is null)
+                return true; // "**": any depth below can match
+            if (i >= _segments.Length - 1 || !_segmentMatchers[i]!.IsMatch(names[i]))
+                return false; // files match only at the last segment, so a folder must match its segment
         }
         return true;
     }
