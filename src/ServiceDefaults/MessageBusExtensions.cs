@@ -24,6 +24,13 @@ public static class MessageBusExtensions
         builder.Services.AddMassTransit(bus =>
         {
             consumers(bus);
+            // The bus-wide SetQuorumQueue does not reach endpoints made by ConfigureEndpoints: set it on each.
+            if (options.QuorumQueues)
+                bus.AddConfigureEndpointsCallback((_, endpoint) =>
+                {
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitMq)
+                        rabbitMq.SetQuorumQueue();
+                });
             if (options.Transport == BusTransport.InMemory)
                 bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
             else
@@ -37,8 +44,6 @@ public static class MessageBusExtensions
                         host.PublisherConfirmation = true;
                     });
                     cfg.PrefetchCount = options.PrefetchCount;
-                    if (options.QuorumQueues)
-                        cfg.SetQuorumQueue();
                     PipelineQueues.DeclareOnPublish(cfg, options.QuorumQueues);
                     cfg.ConfigureEndpoints(context);
                 });

@@ -22,8 +22,8 @@ public static class TestHosts
         });
 
     /// <summary>A process that only publishes (like the CLI), with the journal at <paramref name="journal"/>.</summary>
-    public static Task<IHost> StartPublisherAsync(Broker broker, string journal) =>
-        StartAsync(broker, new() { ["DeadLetters:Path"] = journal }, builder =>
+    public static Task<IHost> StartPublisherAsync(Broker broker, string journal, bool quorum = false) =>
+        StartAsync(broker, new() { ["DeadLetters:Path"] = journal, ["Bus:QuorumQueues"] = quorum.ToString() }, builder =>
         {
             builder.AddDeadLetterJournal();
             builder.AddMessageBus(_ => { });
@@ -51,7 +51,10 @@ public static class TestHosts
         builder.Logging.ClearProviders();
         compose(builder);
         var host = builder.Build();
-        await host.StartAsync(TestContext.Current.CancellationToken);
+        // Bounded: a bus that cannot declare its queues keeps retrying, and the test should fail, not hang.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(30));
+        await host.StartAsync(limit.Token);
         return host;
     }
 }
