@@ -125,4 +125,22 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
 
         await Eventually.HoldsAsync(() => store.Records("images").Count == 5, "5 vectors are stored through quorum queues");
     }
+
+    [Fact]
+    public async Task InMemoryTransportRunsIndexerAndDeadLetterRecorderInOneProcess()
+    {
+        using var folder = new TempFolder();
+        var journalPath = Path.Combine(folder.Path, "j.db");
+        var store = new RecordingVectorStore();
+        store.Existing(new CollectionSpec("images", 8, Model));
+
+        using var host = await TestHosts.StartInMemoryIndexerAsync(store, journalPath);
+        await host.Bus().PublishBatch([Embedded(1), Embedded(2), Embedded(3, dimension: 2)], Cancel);
+
+        await Eventually.HoldsAsync(() => store.Records("images").Count == 2, "the 2 fitting vectors are stored");
+        var journal = new ImageSearch.DeadLetters.DeadLetterJournal(journalPath);
+        await Eventually.HoldsAsync(async () => (await journal.ListAsync(null, 0, 10, Cancel)).Count == 1, "the misfit is in the journal");
+        var entry = Assert.Single(await journal.ListAsync(null, 0, 10, Cancel));
+        Assert.Equal((3L, DeadLetterReason.CollectionMismatch, PipelineStage.Index), (entry.ImageId, entry.Reason, entry.Stage));
+    }
 }

@@ -37,9 +37,17 @@ public static class TestHosts
             builder.AddMessageBus(bus => bus.AddDeadLetterRecorder());
         });
 
+    /// <summary>Indexer and recorder in one process over the in-memory transport (how the standalone mode runs them).</summary>
+    public static Task<IHost> StartInMemoryIndexerAsync(IVectorStore store, string journal) =>
+        StartAsync(null, new() { ["Bus:Transport"] = "InMemory", ["DeadLetters:Path"] = journal, ["Indexer:TimeLimit"] = "00:00:00.2" }, builder =>
+        {
+            builder.AddIndexer();
+            builder.Services.AddSingleton(store);
+        });
+
     public static IPublishEndpoint Bus(this IHost host) => host.Services.GetRequiredService<IBus>();
 
-    private static async Task<IHost> StartAsync(Broker broker, Dictionary<string, string?> settings, Action<HostApplicationBuilder> compose)
+    private static async Task<IHost> StartAsync(Broker? broker, Dictionary<string, string?> settings, Action<HostApplicationBuilder> compose)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -47,7 +55,7 @@ public static class TestHosts
             ContentRootPath = Path.GetTempPath(), // no appsettings.json: only the settings below
             EnvironmentName = "Testing",
         });
-        builder.Configuration.AddInMemoryCollection(broker.Settings.Concat(settings));
+        builder.Configuration.AddInMemoryCollection((broker?.Settings ?? []).Concat(settings));
         builder.Logging.ClearProviders();
         compose(builder);
         var host = builder.Build();
