@@ -31,6 +31,13 @@ public sealed class BusOptions
     [Range(1, 65535)]
     public int PrefetchCount { get; set; } = 32;
 
+    /// <summary>
+    /// How long stopping waits for batches in flight. A batch still retrying against an unavailable store is then abandoned
+    /// unacknowledged: RabbitMQ hands its messages out again once this process's connection closes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Declare quorum queues (replicated, for a RabbitMQ cluster) instead of classic durable queues.</summary>
     public bool QuorumQueues { get; set; }
 }

@@ -53,7 +53,7 @@ public static class MessageBusExtensions
         builder.Services.Configure<MassTransitHostOptions>(host =>
         {
             host.WaitUntilStarted = true;
-            host.StopTimeout = TimeSpan.FromSeconds(30);
+            host.StopTimeout = options.StopTimeout;
         });
         return builder;
     }

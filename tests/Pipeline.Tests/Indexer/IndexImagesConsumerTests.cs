@@ -143,4 +143,27 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         var entry = Assert.Single(await journal.ListAsync(null, 0, 10, Cancel));
         Assert.Equal((3L, DeadLetterReason.CollectionMismatch, PipelineStage.Index), (entry.ImageId, entry.Reason, entry.Stage));
     }
+
+    [Fact]
+    public async Task StoppingDuringAnOutageLeavesEveryMessageWithTheBroker()
+    {
+        var (broker, folder) = await QueueAsync(rabbit, Enumerable.Range(1, 15).Select(i => Embedded(i)));
+        using var _ = folder;
+        var store = new RecordingVectorStore { FailUpsert = _ => (new StoreUnavailableException("store is down"), null) };
+        var settings = new Dictionary<string, string?>(Settings(Path.Combine(folder.Path, "j.db"))) { ["Bus:StopTimeout"] = "00:00:01" };
+
+        using (var indexer = await TestHosts.StartIndexerAsync(broker, store, settings))
+        {
+            await Eventually.HoldsAsync(() => store.UpsertCalls >= 3, "the batch is being retried");
+            await indexer.StopAsync(Cancel);
+        }
+
+        // The abandoned batch is neither acknowledged nor failed: the broker still holds all 15 and hands them out
+        // again when the stopped process's connection closes (at exit). Nothing went to the error queue or the dead letters.
+        var (ready, unacknowledged) = await broker.DepthAsync(QueueNames.IndexImage, Cancel);
+        Assert.Equal(15, ready + unacknowledged);
+        Assert.Empty(store.Records("images"));
+        Assert.Null(await broker.CountAsync(QueueNames.IndexImage + "_error", Cancel));
+        Assert.True(await broker.CountAsync(QueueNames.DeadLetters, Cancel) is null or 0);
+    }
 }

@@ -1,11 +1,14 @@
 using System.Text.Json;
+using ImageSearch.Tests;
 using RabbitMQ.Client;
 
 namespace ImageSearch.Pipeline.Tests.Infrastructure;
 
 /// <summary>One test's virtual host on the fixture's node: settings for the code under test, and a raw AMQP view of its queues.</summary>
-public sealed record Broker(int Port, string VirtualHost)
+public sealed record Broker(RabbitMqNode Node, string VirtualHost)
 {
+    public int Port => Node.Port;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Configuration keys (as for appsettings.json) that point the code under test at this virtual host.</summary>
@@ -46,6 +49,14 @@ public sealed record Broker(int Port, string VirtualHost)
         {
             return null;
         }
+    }
+
+    /// <summary>Messages the broker holds in <paramref name="queue"/>: ready, and delivered but not yet acknowledged (as rabbitmqctl reports them).</summary>
+    public async Task<(long Ready, long Unacknowledged)> DepthAsync(string queue, CancellationToken cancellationToken)
+    {
+        var table = await Node.CtlAsync(["list_queues", "-q", "--no-table-headers", "-p", VirtualHost, "name", "messages_ready", "messages_unacknowledged"], cancellationToken);
+        var row = table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).Single(r => r[0] == queue);
+        return (long.Parse(row[1]), long.Parse(row[2]));
     }
 
     private Task<IConnection> ConnectAsync(CancellationToken cancellationToken) =>

@@ -48,6 +48,6 @@ public sealed class RabbitMqFixture : IAsyncLifetime
         var index = Interlocked.Increment(ref _nextVirtualHost);
         if (index >= _node.VirtualHosts.Count)
             throw new InvalidOperationException($"more than {_node.VirtualHosts.Count} broker tests: raise RabbitMqFixture.VirtualHosts");
-        return new Broker(_node.Port, _node.VirtualHosts[index]);
+        return new Broker(_node, _node.VirtualHosts[index]);
     }
 }
