@@ -38,7 +38,7 @@ internal static class IngestorHost
             await host.StartAsync(timeout.Token);
             return true;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or MassTransit.RabbitMqConnectionException && !cancellationToken.IsCancellationRequested)
         {
             var bus = host.Services.GetRequiredService<IOptions<BusOptions>>().Value;
             await Console.Error.WriteLineAsync(

@@ -58,7 +58,7 @@ internal static class PublishCommand
         _ = Task.Run(() => tally.Total = source.EstimateCount(cancellationToken), cancellationToken);
         var publisher = new BulkPublisher(host?.Services.GetRequiredService<IBus>());
         var work = Task.Run(() => publisher.PublishAsync(source, options, tally, cancellationToken), CancellationToken.None);
-        await ProgressDisplay.RunAsync(dryRun ? $"dry run {source.Description}" : $"publish {source.Description}", tally, work);
+        await ProgressDisplay.RunAsync(source.Description, tally, work, dryRun);
         var summary = await work;
         SummaryReport.Write(summary, source.Description);
         if (host is not null)
