@@ -53,7 +53,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
 
     public static async Task<RabbitMqNode> StartAsync(int virtualHosts, CancellationToken cancellationToken)
     {
-        ReapLeftovers();
+        NodeProcesses.ReapLeftovers(FolderPrefix);
         var id = Guid.NewGuid().ToString("N")[..10];
         var folder = Path.Combine(Path.GetTempPath(), FolderPrefix + id);
         Directory.CreateDirectory(Path.Combine(folder, "mnesia"));
@@ -66,7 +66,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
         var hosts = Enumerable.Range(1, virtualHosts).Select(i => $"test-{i:D3}").ToList();
         await File.WriteAllTextAsync(Path.Combine(folder, "definitions.json"), Definitions(hosts), cancellationToken);
         if (Environment.UserName == "root")
-            await RunAsync("chown", ["-R", "rabbitmq:rabbitmq", folder], [], TimeSpan.FromSeconds(10), cancellationToken);
+            await NodeProcesses.RunAsync("chown", ["-R", "rabbitmq:rabbitmq", folder], [], TimeSpan.FromSeconds(10), cancellationToken);
 
         var port = FreePort();
         var nodeName = $"imagesearch-{id}@localhost";
@@ -89,7 +89,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
         try
         {
             // Through sh, with the output in a file: the detached Erlang VM must not inherit (and hold open) our pipes.
-            await RunAsync("/bin/sh", ["-c", $"exec {Server} -detached >'{folder}/startup.log' 2>&1 </dev/null"], environment, StartTimeout, cancellationToken);
+            await NodeProcesses.RunAsync("/bin/sh", ["-c", $"exec {Server} -detached >'{folder}/startup.log' 2>&1 </dev/null"], environment, StartTimeout, cancellationToken);
             await node.AwaitStartupAsync(cancellationToken);
             if (hosts.Count > 0)
                 await node.CtlAsync(["import_definitions", Path.Combine(folder, "definitions.json")], cancellationToken);
@@ -128,7 +128,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
 
     /// <summary>Runs <c>rabbitmqctl -n NODE ...</c> against this node.</summary>
     public Task<string> CtlAsync(string[] arguments, CancellationToken cancellationToken) =>
-        RunAsync(Ctl, ["-n", NodeName, .. arguments], _environment, StartTimeout, cancellationToken);
+        NodeProcesses.RunAsync(Ctl, ["-n", NodeName, .. arguments], _environment, StartTimeout, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -136,93 +136,12 @@ public sealed class RabbitMqNode : IAsyncDisposable
         {
             await CtlAsync(["stop"], CancellationToken.None).WaitAsync(StopTimeout);
         }
-        catch (Exception)
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
         {
-            // A node that will not stop politely (or whose CLI hangs) is killed: tests must not leave brokers behind.
-            Kill(Folder);
+            // Killed below: tests must not leave brokers behind, even when the node will not stop politely or its CLI hangs.
         }
-        Kill(Folder);
-        TryDelete(Folder);
-    }
-
-    /// <summary>
-    /// Stops nodes left by test runs that died (their owner process is gone) and deletes their folders.
-    /// Nodes of runs still alive are left alone.
-    /// </summary>
-    private static void ReapLeftovers()
-    {
-        foreach (var (pid, folder) in NodeProcesses())
-            if (!OwnerIsAlive(folder))
-                Kill(pid);
-        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
-            if (!OwnerIsAlive(folder))
-                TryDelete(folder);
-    }
-
-    /// <summary>Kills the Erlang VM of the node in <paramref name="folder"/>, found by its environment (its command line does not name the folder).</summary>
-    private static void Kill(string folder)
-    {
-        foreach (var (pid, nodeFolder) in NodeProcesses())
-            if (nodeFolder == folder)
-                Kill(pid);
-    }
-
-    private static void Kill(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(10_000);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            // Already gone.
-        }
-    }
-
-    /// <summary>Processes started by this class (any run), with their node's folder.</summary>
-    private static IEnumerable<(int Pid, string Folder)> NodeProcesses()
-    {
-        var marker = "RABBITMQ_MNESIA_BASE=" + Path.Combine(Path.GetTempPath(), FolderPrefix);
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(entry), out var pid))
-                continue;
-            string environment;
-            try
-            {
-                environment = File.ReadAllText(Path.Combine(entry, "environ"));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-            var variable = environment.Split('\0').FirstOrDefault(v => v.StartsWith(marker, StringComparison.Ordinal));
-            if (variable is not null)
-                yield return (pid, Path.GetDirectoryName(variable["RABBITMQ_MNESIA_BASE=".Length..])!);
-        }
-    }
-
-    private static bool OwnerIsAlive(string folder) => ReadPid(Path.Combine(folder, "owner")) is { } owner && IsAlive(owner);
-
-    private static int? ReadPid(string file) =>
-        File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), out var pid) ? pid : null;
-
-    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        NodeProcesses.Kill(Folder);
+        NodeProcesses.TryDelete(Folder);
     }
 
     /// <summary>A free port in 20000–44999: rabbitmqctl uses the distribution port + 10000, which must stay below 65536.</summary>
@@ -251,32 +170,4 @@ public sealed class RabbitMqNode : IAsyncDisposable
         vhosts = hosts.Select(h => new { name = h }),
         permissions = hosts.Select(h => new { user = "guest", vhost = h, configure = ".*", write = ".*", read = ".*" }),
     });
-
-    private static async Task<string> RunAsync(
-        string file, string[] arguments, Dictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-            info.ArgumentList.Add(argument);
-        foreach (var (key, value) in environment)
-            info.Environment[key] = value;
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
-        var output = process.StandardOutput.ReadToEndAsync(limit.Token);
-        var error = process.StandardError.ReadToEndAsync(limit.Token);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds:N0} s");
-        }
-        var text = await output + await error;
-        return process.ExitCode == 0
-            ? text
-            : throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}: {text.Trim()}");
-    }
 }
