@@ -22,8 +22,8 @@ public sealed class IndexImagesConsumer(
     public async Task Consume(ConsumeContext<Batch<ImageEmbedded>> context)
     {
         var deadLetters = new List<ImageDeadLettered>();
-        foreach (var collection in LatestPerImage(context.Message).GroupBy(m => m.Collection ?? _defaultCollection))
-            deadLetters.AddRange(await IndexAsync(collection.Key, collection.ToList(), context.CancellationToken));
+        foreach (var collection in context.Message.Select(m => m.Message).GroupBy(m => m.Collection ?? _defaultCollection))
+            deadLetters.AddRange(await IndexAsync(collection.Key, LatestPerImage(collection), context.CancellationToken));
         // Published before the batch is acknowledged: if this fails, the batch is retried, and the journal
         // absorbs the repeated dead letters.
         if (deadLetters.Count > 0)
@@ -34,11 +34,12 @@ public sealed class IndexImagesConsumer(
     {
         var accepted = new List<ImageEmbedded>(images.Count);
         var rejected = new List<ImageDeadLettered>();
-        foreach (var group in images.GroupBy(i => (i.Model, Dimension: i.Vector.Length)))
+        // A message from a foreign or broken producer may carry no vector at all, whatever the contract says.
+        foreach (var group in images.GroupBy(i => (i.Model, Dimension: i.Vector is null ? 0 : i.Vector.Length)))
         {
             if (group.Key.Dimension == 0)
             {
-                rejected.AddRange(group.Select(i => DeadLetter(i, DeadLetterReason.InvalidMessage, "The vector is empty.")));
+                rejected.AddRange(group.Select(i => DeadLetter(i, DeadLetterReason.InvalidMessage, "The message carries no vector.")));
                 continue;
             }
             try
@@ -73,12 +74,12 @@ public sealed class IndexImagesConsumer(
     }
 
     // A redelivered or re-published copy of an image in the same batch: the last one wins, as the upsert would.
-    private static IEnumerable<ImageEmbedded> LatestPerImage(Batch<ImageEmbedded> batch)
+    private static List<ImageEmbedded> LatestPerImage(IEnumerable<ImageEmbedded> images)
     {
-        var latest = new Dictionary<(string?, long), ImageEmbedded>(batch.Length);
-        foreach (var context in batch)
-            latest[(context.Message.Collection, context.Message.ImageId)] = context.Message;
-        return latest.Values;
+        var latest = new Dictionary<long, ImageEmbedded>();
+        foreach (var image in images)
+            latest[image.ImageId] = image;
+        return latest.Values.ToList();
     }
 
     private static ImageDeadLettered DeadLetter(ImageEmbedded image, DeadLetterReason reason, string message) =>

@@ -94,9 +94,10 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
     [Fact]
     public async Task DuplicatesInABatchAndRedeliveredBatchesDoNotDuplicateRecords()
     {
-        // Ids 3 and 5 appear twice in the batch (the later copy must win), and the first upsert stores
+        // Ids 3, 5 and 7 appear twice in the batch (the later copy must win; 7's copy names the default collection
+        // explicitly, which is the same collection), and the first upsert stores
         // everything but then fails as if its acknowledgement were lost, so the whole batch comes again.
-        var messages = Enumerable.Range(1, 10).Select(i => Embedded(i)).Concat([Embedded(3, seed: 3), Embedded(5, seed: 5)]);
+        var messages = Enumerable.Range(1, 10).Select(i => Embedded(i)).Concat([Embedded(3, seed: 3), Embedded(5, seed: 5), Embedded(7, seed: 7) with { Collection = "images" }]);
         var (broker, folder) = await QueueAsync(rabbit, messages);
         using var _ = folder;
         var store = new RecordingVectorStore { FailUpsert = call => call == 1 ? (null, new StoreUnavailableException("connection reset after commit")) : (null, null) };
@@ -109,6 +110,7 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         Assert.Equal(10, store.Records("images").Count);
         Assert.Equal(Embedded(3, seed: 3).Vector, store.Records("images").Single(r => r.Id == 3).Vector);
         Assert.Equal(Embedded(5, seed: 5).Vector, store.Records("images").Single(r => r.Id == 5).Vector);
+        Assert.Equal(Embedded(7, seed: 7).Vector, store.Records("images").Single(r => r.Id == 7).Vector);
     }
 
     [Fact]
