@@ -1,0 +1,27 @@
+using ImageSearch.ServiceDefaults;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ImageSearch.DeadLetters;
+
+public static class DeadLetterExtensions
+{
+    /// <summary>The journal (options section <c>DeadLetters</c>) and the replayer, for any process that reads or replays dead letters.</summary>
+    public static TBuilder AddDeadLetterJournal<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddValidatedOptions<DeadLetterOptions>(DeadLetterOptions.Section);
+        builder.Services.AddSingleton(sp => new DeadLetterJournal(sp.GetRequiredService<IOptions<DeadLetterOptions>>().Value.Path));
+        builder.Services.AddScoped<DeadLetterReplayer>();
+        return builder;
+    }
+
+    /// <summary>The recorder that moves dead letters from their queue into the journal (needs <see cref="AddDeadLetterJournal{TBuilder}"/>).</summary>
+    public static IBusRegistrationConfigurator AddDeadLetterRecorder(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<RecordDeadLetterConsumer, RecordDeadLetterConsumerDefinition>();
+        return bus;
+    }
+}

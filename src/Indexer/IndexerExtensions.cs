@@ -1,0 +1,45 @@
+using ImageSearch.DeadLetters;
+using ImageSearch.Indexer.Consumers;
+using ImageSearch.ServiceDefaults;
+using ImageSearch.VectorStore;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ImageSearch.Indexer;
+
+public static class IndexerExtensions
+{
+    /// <summary>The indexer worker: its services and its bus, with the dead-letter recorder unless <c>DeadLetters:Record</c> is false.</summary>
+    public static TBuilder AddIndexer<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddIndexerServices();
+        var recordDeadLetters = builder.Configuration.GetValidatedOptions<DeadLetterOptions>(DeadLetterOptions.Section).Record;
+        builder.AddMessageBus(bus =>
+        {
+            bus.AddIndexImagesConsumer();
+            if (recordDeadLetters)
+                bus.AddDeadLetterRecorder();
+        });
+        return builder;
+    }
+
+    /// <summary>What the indexer consumer needs, for a process that composes its own bus (the standalone mode).</summary>
+    public static TBuilder AddIndexerServices<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddValidatedOptions<IndexerOptions>(IndexerOptions.Section);
+        // TODO(merge): replace this line with `builder.Services.AddVectorStore(builder.Configuration);` from src/VectorStore.
+        builder.Services.AddSingleton<IVectorStore>(_ => throw new InvalidOperationException("No IVectorStore implementation is registered (TODO(merge) in IndexerExtensions)."));
+        builder.Services.AddSingleton<EnsuredCollections>();
+        builder.AddDeadLetterJournal();
+        return builder;
+    }
+
+    public static IBusRegistrationConfigurator AddIndexImagesConsumer(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<IndexImagesConsumer, IndexImagesConsumerDefinition>();
+        return bus;
+    }
+}

@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace ImageSearch.Ingestor.Cli;
+
+public static class IngestorCommands
+{
+    public static RootCommand Create() => new("Publishes images to the embedding pipeline and manages its dead letters.")
+    {
+        PublishCommand.Create(),
+        DeadLettersCommand.Create(),
+    };
+}

@@ -1,0 +1,49 @@
+using ImageSearch.DeadLetters;
+using ImageSearch.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ImageSearch.Ingestor.Cli;
+
+/// <summary>The CLI's services: configuration, logging (to stderr, warnings by default), the journal, and optionally the bus.</summary>
+internal static class IngestorHost
+{
+    /// <summary>How long to wait for the broker before giving up with a clear error.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+
+    public static IHost Build(IEnumerable<KeyValuePair<string, string?>> overrides, bool withBus)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.AddServiceDefaults();
+        builder.AddDeadLetterJournal();
+        if (withBus)
+            builder.AddMessageBus(_ => { });
+        return builder.Build();
+    }
+
+    /// <summary>Starts the host, bus included; false (after saying why) when the broker cannot be reached in time.</summary>
+    public static async Task<bool> TryStartAsync(IHost host, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConnectTimeout);
+        try
+        {
+            await host.StartAsync(timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or MassTransit.RabbitMqConnectionException && !cancellationToken.IsCancellationRequested)
+        {
+            var bus = host.Services.GetRequiredService<IOptions<BusOptions>>().Value;
+            await Console.Error.WriteLineAsync(
+                $"error: could not connect to RabbitMQ at {bus.Host}:{bus.Port} (vhost '{bus.VirtualHost}') within {ConnectTimeout.TotalSeconds:N0} s");
+            return false;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using ImageSearch.Ingestor.Publishing;
+using ImageSearch.Ingestor.Sources;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImageSearch.Ingestor.Cli;
+
+/// <summary><c>publish &lt;source&gt;</c>: a folder (recursive), a glob, or a CSV of id,path,label, onto the embed queue.</summary>
+internal static class PublishCommand
+{
+    public static Command Create()
+    {
+        var source = new Argument<string>("source") { Description = "A folder (recursive), a glob such as '/photos/**/*.jpg' (quote it), or a CSV file of id,path,label" };
+        var collection = new Option<string>("--collection") { Description = "Target collection (default: the deployment's default collection)" };
+        var label = new Option<string>("--label") { Description = "Label for images whose source gives none" };
+        var batchSize = new Option<int>("--batch-size") { Description = "Messages per batch awaiting publisher confirms", DefaultValueFactory = _ => 500 };
+        var inFlight = new Option<int>("--in-flight") { Description = "Batches awaiting confirms at once", DefaultValueFactory = _ => 4 };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Read and count the source without connecting or publishing" };
+        batchSize.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 100_000) r.AddError("--batch-size must be 1..100000"); });
+        inFlight.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 256) r.AddError("--in-flight must be 1..256"); });
+        var broker = SettingsOptions.Broker();
+
+        var command = new Command("publish", "Publish images to embed, with progress and a summary; exit code 0 ok, 1 failures, 2 bad source, 130 interrupted")
+        {
+            source, collection, label, batchSize, inFlight, dryRun,
+        };
+        broker.AddTo(command);
+        command.SetAction((result, cancellationToken) => RunAsync(
+            result.GetValue(source)!,
+            new BulkPublishOptions(result.GetValue(collection), result.GetValue(label), result.GetValue(batchSize), result.GetValue(inFlight)),
+            result.GetValue(dryRun),
+            broker.Overrides(result).ToList(),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        string sourceText, BulkPublishOptions options, bool dryRun, List<KeyValuePair<string, string?>> settings, CancellationToken cancellationToken)
+    {
+        IImageSource source;
+        try
+        {
+            source = ImageSources.Open(sourceText);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 2;
+        }
+
+        using var host = dryRun ? null : IngestorHost.Build(settings, withBus: true);
+        if (host is not null && !await IngestorHost.TryStartAsync(host, cancellationToken))
+            return 1;
+
+        var tally = new PublishTally();
+        // The count runs beside the publish and only feeds the ETA; sources that cannot count cheaply return null.
+        _ = Task.Run(() => tally.Total = source.EstimateCount(cancellationToken), cancellationToken);
+        var publisher = new BulkPublisher(host?.Services.GetRequiredService<IBus>());
+        var work = Task.Run(() => publisher.PublishAsync(source, options, tally, cancellationToken), CancellationToken.None);
+        await ProgressDisplay.RunAsync(source.Description, tally, work, dryRun);
+        var summary = await work;
+        SummaryReport.Write(summary, source.Description);
+        if (host is not null)
+            await host.StopAsync(CancellationToken.None);
+        return summary.ExitCode;
+    }
+}

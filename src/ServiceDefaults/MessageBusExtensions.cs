@@ -1,0 +1,60 @@
+using ImageSearch.Contracts;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ImageSearch.ServiceDefaults;
+
+/// <summary>The one place where a process joins the message bus.</summary>
+public static class MessageBusExtensions
+{
+    /// <summary>
+    /// MassTransit over the transport named by <c>Bus:Transport</c>. Consumer definitions own their endpoint settings
+    /// (queue name from <see cref="QueueNames"/>, batch size, retry); this method owns what every endpoint shares:
+    /// durable queues, publisher confirms, a bounded prefetch, and queues that exist before their first message.
+    /// </summary>
+    /// <param name="consumers">Adds this process's consumers; a publish-only process (the CLI) adds none.</param>
+    public static TBuilder AddMessageBus<TBuilder>(this TBuilder builder, Action<IBusRegistrationConfigurator> consumers)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var options = builder.Configuration.GetValidatedOptions<BusOptions>(BusOptions.Section);
+        builder.AddValidatedOptions<BusOptions>(BusOptions.Section);
+        var connectionName = builder.Environment.ApplicationName;
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            consumers(bus);
+            // The bus-wide SetQuorumQueue does not reach endpoints made by ConfigureEndpoints: set it on each.
+            if (options.QuorumQueues)
+                bus.AddConfigureEndpointsCallback((_, endpoint) =>
+                {
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitMq)
+                        rabbitMq.SetQuorumQueue();
+                });
+            if (options.Transport == BusTransport.InMemory)
+                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            else
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, connectionName, host =>
+                    {
+                        host.Username(options.Username);
+                        host.Password(options.Password);
+                        // On by default in MassTransit 8; stated because "published" must mean "the broker has it".
+                        host.PublisherConfirmation = true;
+                    });
+                    cfg.PrefetchCount = options.PrefetchCount;
+                    PipelineQueues.DeclareOnPublish(cfg, options.QuorumQueues);
+                    cfg.ConfigureEndpoints(context);
+                });
+        });
+
+        // A service is not "started" until its bus is connected; stopping lets in-flight batches finish.
+        builder.Services.Configure<MassTransitHostOptions>(host =>
+        {
+            host.WaitUntilStarted = true;
+            host.StopTimeout = options.StopTimeout;
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,171 @@
+using ImageSearch.Contracts;
+using ImageSearch.Pipeline.Tests.Infrastructure;
+using ImageSearch.VectorStore;
+using MassTransit;
+
+namespace ImageSearch.Pipeline.Tests.Indexer;
+
+/// <summary>The indexer as its Program composes it, over a real broker, with a recording store double.</summary>
+public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
+{
+    private const string Model = "test-model";
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static Dictionary<string, string?> Settings(string journal) => new()
+    {
+        ["Indexer:MessageLimit"] = "100",
+        ["Indexer:TimeLimit"] = "00:00:01",
+        ["Indexer:RetryMinInterval"] = "00:00:00.05",
+        ["Indexer:RetryMaxInterval"] = "00:00:00.2",
+        ["DeadLetters:Path"] = journal,
+        ["DeadLetters:Record"] = "false", // dead letters stay in their queue, where the test reads them
+    };
+
+    private static ImageEmbedded Embedded(long id, int dimension = 8, float seed = 1, int attempt = 1) =>
+        new(id, $"/images/{id}.jpg", $"label-{id}", null, Model, Enumerable.Range(0, dimension).Select(i => seed * (i + 1)).ToArray(), attempt);
+
+    private static async Task<(Broker, TempFolder)> QueueAsync(RabbitMqFixture rabbit, IEnumerable<ImageEmbedded> messages, bool quorum = false)
+    {
+        var broker = rabbit.NewBroker();
+        var folder = new TempFolder();
+        // Published before the indexer starts, one by one (so in order), so they all wait in the queue and form one batch.
+        using var publisher = await TestHosts.StartPublisherAsync(broker, Path.Combine(folder.Path, "j.db"), quorum);
+        foreach (var message in messages)
+            await publisher.Bus().Publish(message, Cancel);
+        return (broker, folder);
+    }
+
+    [Fact]
+    public async Task BatchOfVectorsBecomesOneUpsertIntoAnEnsuredCollection()
+    {
+        var (broker, folder) = await QueueAsync(rabbit, Enumerable.Range(1, 40).Select(i => Embedded(i)));
+        using var _ = folder;
+        var store = new RecordingVectorStore();
+
+        using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
+        await Eventually.HoldsAsync(() => store.Records("images").Count == 40, "40 vectors are stored");
+
+        var upsert = Assert.Single(store.Upserts);
+        Assert.Equal(("images", 40), (upsert.Collection, upsert.Records.Count));
+        Assert.Equal(new CollectionSpec("images", 8, Model), Assert.Single(store.Ensured));
+        var seventh = store.Records("images").Single(r => r.Id == 7);
+        Assert.Equal((7L, "/images/7.jpg", "label-7"), (seventh.Id, seventh.Path, seventh.Label));
+        Assert.Equal(Embedded(7).Vector, seventh.Vector);
+    }
+
+    [Fact]
+    public async Task StoreOutageIsRetriedUntilEveryVectorIsStoredAndNothingIsDeadLettered()
+    {
+        var (broker, folder) = await QueueAsync(rabbit, Enumerable.Range(1, 20).Select(i => Embedded(i)));
+        using var _ = folder;
+        var store = new RecordingVectorStore { FailUpsert = call => call <= 5 ? (new StoreUnavailableException("store is down"), null) : (null, null) };
+
+        using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
+        await Eventually.HoldsAsync(() => store.Records("images").Count == 20, "20 vectors are stored after the outage");
+
+        Assert.Equal(6, store.UpsertCalls);
+        Assert.True(await broker.CountAsync(QueueNames.DeadLetters, Cancel) is null or 0, "nothing is dead-lettered for an outage");
+        Assert.Null(await broker.CountAsync(QueueNames.IndexImage + "_error", Cancel));
+    }
+
+    [Fact]
+    public async Task VectorsThatDoNotFitTheirCollectionAreDeadLetteredAndTheRestIsIndexed()
+    {
+        var good = Enumerable.Range(1, 10).Select(i => Embedded(i)).ToList();
+        var misfits = new[] { Embedded(11, dimension: 4), Embedded(12, dimension: 4, attempt: 2), Embedded(13, dimension: 16) };
+        var (broker, folder) = await QueueAsync(rabbit, [.. good.Take(5), .. misfits, .. good.Skip(5)]);
+        using var _ = folder;
+        var store = new RecordingVectorStore();
+        store.Existing(new CollectionSpec("images", 8, Model));
+
+        using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
+        await Eventually.HoldsAsync(() => store.Records("images").Count == 10, "the 10 fitting vectors are stored");
+        await Eventually.HoldsAsync(async () => await broker.CountAsync(QueueNames.DeadLetters, Cancel) == 3, "3 dead letters are queued");
+
+        var deadLetters = (await broker.DrainAsync<ImageDeadLettered>(QueueNames.DeadLetters, Cancel)).OrderBy(d => d.ImageId).ToList();
+        Assert.Equal([11L, 12, 13], deadLetters.Select(d => d.ImageId));
+        Assert.All(deadLetters, d => Assert.Equal((PipelineStage.Index, DeadLetterReason.CollectionMismatch), (d.Stage, d.Reason)));
+        Assert.Equal([1, 2, 1], deadLetters.Select(d => d.Attempts));
+        Assert.Equal("/images/12.jpg", deadLetters[1].Path);
+        Assert.Equal(1, store.UpsertCalls);
+        Assert.Null(await broker.CountAsync(QueueNames.IndexImage + "_error", Cancel));
+    }
+
+    [Fact]
+    public async Task DuplicatesInABatchAndRedeliveredBatchesDoNotDuplicateRecords()
+    {
+        // Ids 3, 5 and 7 appear twice in the batch (the later copy must win; 7's copy names the default collection
+        // explicitly, which is the same collection), and the first upsert stores
+        // everything but then fails as if its acknowledgement were lost, so the whole batch comes again.
+        var messages = Enumerable.Range(1, 10).Select(i => Embedded(i)).Concat([Embedded(3, seed: 3), Embedded(5, seed: 5), Embedded(7, seed: 7) with { Collection = "images" }]);
+        var (broker, folder) = await QueueAsync(rabbit, messages);
+        using var _ = folder;
+        var store = new RecordingVectorStore { FailUpsert = call => call == 1 ? (null, new StoreUnavailableException("connection reset after commit")) : (null, null) };
+
+        using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
+        await Eventually.HoldsAsync(() => store.UpsertCalls == 2, "the batch is upserted again after the lost acknowledgement");
+        await Eventually.HoldsAsync(async () => await broker.CountAsync(QueueNames.IndexImage, Cancel) == 0, "the queue is drained");
+
+        Assert.All(store.Upserts, u => Assert.Equal(10, u.Records.Count));
+        Assert.Equal(10, store.Records("images").Count);
+        Assert.Equal(Embedded(3, seed: 3).Vector, store.Records("images").Single(r => r.Id == 3).Vector);
+        Assert.Equal(Embedded(5, seed: 5).Vector, store.Records("images").Single(r => r.Id == 5).Vector);
+        Assert.Equal(Embedded(7, seed: 7).Vector, store.Records("images").Single(r => r.Id == 7).Vector);
+    }
+
+    [Fact]
+    public async Task QuorumQueuesDeclaredByPublisherAndConsumerAgree()
+    {
+        // With Bus:QuorumQueues the publisher's queue declaration and the consumer's must carry the same arguments,
+        // or RabbitMQ refuses the second one and nothing is consumed.
+        var (broker, folder) = await QueueAsync(rabbit, Enumerable.Range(1, 5).Select(i => Embedded(i)), quorum: true);
+        using var _ = folder;
+        var settings = new Dictionary<string, string?>(Settings(Path.Combine(folder.Path, "j.db"))) { ["Bus:QuorumQueues"] = "true" };
+        var store = new RecordingVectorStore();
+
+        using var indexer = await TestHosts.StartIndexerAsync(broker, store, settings);
+
+        await Eventually.HoldsAsync(() => store.Records("images").Count == 5, "5 vectors are stored through quorum queues");
+    }
+
+    [Fact]
+    public async Task InMemoryTransportRunsIndexerAndDeadLetterRecorderInOneProcess()
+    {
+        using var folder = new TempFolder();
+        var journalPath = Path.Combine(folder.Path, "j.db");
+        var store = new RecordingVectorStore();
+        store.Existing(new CollectionSpec("images", 8, Model));
+
+        using var host = await TestHosts.StartInMemoryIndexerAsync(store, journalPath);
+        await host.Bus().PublishBatch([Embedded(1), Embedded(2), Embedded(3, dimension: 2)], Cancel);
+
+        await Eventually.HoldsAsync(() => store.Records("images").Count == 2, "the 2 fitting vectors are stored");
+        var journal = new ImageSearch.DeadLetters.DeadLetterJournal(journalPath);
+        await Eventually.HoldsAsync(async () => (await journal.ListAsync(null, 0, 10, Cancel)).Count == 1, "the misfit is in the journal");
+        var entry = Assert.Single(await journal.ListAsync(null, 0, 10, Cancel));
+        Assert.Equal((3L, DeadLetterReason.CollectionMismatch, PipelineStage.Index), (entry.ImageId, entry.Reason, entry.Stage));
+    }
+
+    [Fact]
+    public async Task StoppingDuringAnOutageLeavesEveryMessageWithTheBroker()
+    {
+        var (broker, folder) = await QueueAsync(rabbit, Enumerable.Range(1, 15).Select(i => Embedded(i)));
+        using var _ = folder;
+        var store = new RecordingVectorStore { FailUpsert = _ => (new StoreUnavailableException("store is down"), null) };
+        var settings = new Dictionary<string, string?>(Settings(Path.Combine(folder.Path, "j.db"))) { ["Bus:StopTimeout"] = "00:00:01" };
+
+        using (var indexer = await TestHosts.StartIndexerAsync(broker, store, settings))
+        {
+            await Eventually.HoldsAsync(() => store.UpsertCalls >= 3, "the batch is being retried");
+            await indexer.StopAsync(Cancel);
+        }
+
+        // The abandoned batch is neither acknowledged nor failed: the broker still holds all 15 and hands them out
+        // again when the stopped process's connection closes (at exit). Nothing went to the error queue or the dead letters.
+        var (ready, unacknowledged) = await broker.DepthAsync(QueueNames.IndexImage, Cancel);
+        Assert.Equal(15, ready + unacknowledged);
+        Assert.Empty(store.Records("images"));
+        Assert.Null(await broker.CountAsync(QueueNames.IndexImage + "_error", Cancel));
+        Assert.True(await broker.CountAsync(QueueNames.DeadLetters, Cancel) is null or 0);
+    }
+}
