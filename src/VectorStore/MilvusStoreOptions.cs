@@ -38,4 +38,8 @@ public sealed class MilvusStoreOptions
     /// <summary>HNSW search breadth; overrides the collection's IndexSpec.Ef when set.</summary>
     [Range(1, 32_768)]
     public int? Ef { get; set; }
+
+    /// <summary>Consistency of search and get. Strong shows every upsert that returned; Bounded is faster (count is always Strong).</summary>
+    [RegularExpression("^(Strong|Session|Bounded|Eventually)$")]
+    public string Consistency { get; set; } = "Strong";
 }

@@ -43,7 +43,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
         {
             if (_collections.TryGetValue(spec.Name, out var existing))
             {
-                existing.Meta.CheckMatches(spec);
+                CollectionMismatch.ThrowIfDifferent(spec, existing.Meta.ToSpec(_options.Hnsw.EfSearch), "Collection");
                 return;
             }
             var hnsw = _options.Hnsw;
@@ -124,10 +124,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
     {
         if (!_collections.TryGetValue(collection, out var index))
             return Task.FromResult<CollectionInfo?>(null);
-        var m = index.Meta;
-        var spec = new CollectionSpec(m.Name, m.Dimension, m.Model, m.Metric,
-            new IndexSpec(IndexKind.Hnsw, M: m.Hnsw.M, EfConstruction: m.Hnsw.EfConstruction, Ef: _options.Hnsw.EfSearch));
-        return Task.FromResult<CollectionInfo?>(new CollectionInfo(spec, index.Count));
+        return Task.FromResult<CollectionInfo?>(new CollectionInfo(index.Meta.ToSpec(_options.Hnsw.EfSearch), index.Count));
     }
 
     public async Task DropCollectionAsync(string collection, CancellationToken cancellationToken)
