@@ -9,6 +9,10 @@ namespace ImageSearch.VectorStore.Embedded;
 internal sealed class CollectionIndex(StoredCollection meta, EmbeddedStoreOptions options) : IDisposable
 {
     private const int WriteChunk = 256;
+    private const int SequentialRows = 2_000;
+
+    /// <summary>USearch has one context per thread slot (<see cref="HnswGraph"/> reserves one per core); never use more.</summary>
+    private static readonly ParallelOptions GraphThreads = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
     private readonly ReaderWriterLockSlim _lock = new();
     private HnswGraph? _graph;
@@ -36,7 +40,7 @@ internal sealed class CollectionIndex(StoredCollection meta, EmbeddedStoreOption
                 if (_graph is { } graph)
                 {
                     graph.EnsureCapacity(graph.Count + chunk.Length);
-                    Parallel.ForEach(chunk, r => graph.Add(r.Id, r.Vector));
+                    Parallel.ForEach(chunk, GraphThreads, r => graph.Add(r.Id, r.Vector));
                 }
             }
             finally
@@ -102,7 +106,11 @@ internal sealed class CollectionIndex(StoredCollection meta, EmbeddedStoreOption
             try
             {
                 graph.EnsureCapacity(Arena.Count);
-                Parallel.For(0, Arena.Count, row => graph.Add(Arena.IdAt(row), Arena.VectorAt(row)));
+                // Concurrent inserts into a near-empty graph can leave nodes poorly linked, so the first rows go in alone.
+                var warmUp = Math.Min(Arena.Count, SequentialRows);
+                for (var row = 0; row < warmUp; row++)
+                    graph.Add(Arena.IdAt(row), Arena.VectorAt(row));
+                Parallel.For(warmUp, Arena.Count, GraphThreads, row => graph.Add(Arena.IdAt(row), Arena.VectorAt(row)));
             }
             finally
             {
