@@ -34,6 +34,20 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
     /// <summary>Memory held by the in-memory indexes (vectors and graphs), for metrics and benchmarks.</summary>
     public long IndexMemoryBytes => _collections.Values.Sum(c => c.Read(() => c.Arena.VectorBytes + (c.Graph?.MemoryBytes ?? 0)));
 
+    /// <summary>Changes ef of every HNSW graph now (benchmarks sweep it without rebuilding); new graphs use the options' value.</summary>
+    internal void SetEfSearch(int ef)
+    {
+        foreach (var index in _collections.Values)
+            index.Read(() => { index.Graph?.SetEfSearch(ef); return 0; });
+    }
+
+    /// <summary>Exact top-k by brute force over the arena, whatever index the collection has (ground truth for recall).</summary>
+    internal IReadOnlyList<long> ExactSearch(string collection, float[] query, int k)
+    {
+        var index = Collection(collection);
+        return index.Read(() => index.Arena.Search(query, k).Sorted().Select(x => index.Arena.IdAt(x.Row)).ToArray());
+    }
+
     public async Task EnsureCollectionAsync(CollectionSpec spec, CancellationToken cancellationToken)
     {
         CollectionNames.Validate(spec.Name);

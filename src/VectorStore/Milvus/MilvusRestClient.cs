@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,8 @@ public sealed class MilvusRestClient
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new FlexibleInt64Converter() },
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // model ids like "resnet18+rp128" stay readable in descriptions
+        Converters = { new FlexibleInt64Converter(), new JsonStringEnumConverter() },
     };
 
     private readonly HttpClient _http;
