@@ -18,7 +18,6 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
     private readonly IndexSnapshot _snapshots;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly ConcurrentDictionary<string, CollectionIndex> _collections = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _snapshotSequence = new(StringComparer.Ordinal);
 
     public EmbeddedVectorStore(EmbeddedStoreOptions options, ILogger<EmbeddedVectorStore>? logger = null)
     {
@@ -26,7 +25,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
         _logger = logger ?? NullLogger<EmbeddedVectorStore>.Instance;
         Directory.CreateDirectory(options.Path);
         _database = new SqliteRecordStore(Path.Combine(options.Path, "store.db"), options.Synchronous);
-        _snapshots = new IndexSnapshot(options.Path, _logger);
+        _snapshots = new IndexSnapshot(options.Path, _database, _logger);
         foreach (var meta in _database.Collections())
             _collections[meta.Name] = Open(meta);
     }
@@ -88,7 +87,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
             var sequence = _database.Upsert(collection, index.Meta.LastSequence, unique);
             index.Meta = index.Meta with { LastSequence = sequence };
             index.Upsert(unique);
-            SnapshotIfDue(index);
+            _snapshots.SaveIfDue(index, _options.SnapshotEveryChanges);
         }
         finally
         {
@@ -164,7 +163,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
         try
         {
             foreach (var index in _collections.Values)
-                SaveSnapshot(index);
+                _snapshots.SaveIfChanged(index);
         }
         finally
         {
@@ -180,40 +179,12 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
         var loaded = timer.Elapsed;
         if (index.Arena.Count >= _options.HnswThreshold)
         {
-            var graph = _snapshots.TryRestore(index, _database, _options.Hnsw.EfSearch);
-            if (graph is null)
-            {
-                graph = index.BuildGraph();
-                index.AttachGraph(graph);
-                SaveSnapshot(index);
-            }
-            else
-            {
-                index.AttachGraph(graph);
-                _snapshotSequence[meta.Name] = meta.LastSequence;
-            }
+            index.AttachGraph(_snapshots.TryRestore(index, _options.Hnsw.EfSearch) ?? index.BuildGraph());
+            _snapshots.SaveIfChanged(index); // after a rebuild or a replay, so the next start loads it directly
         }
         _logger.LogInformation("Opened collection {Collection}: {Count} rows read in {LoadMs} ms, index ready in {ReadyMs} ms ({Kind})",
             meta.Name, index.Arena.Count, (long)loaded.TotalMilliseconds, timer.ElapsedMilliseconds, index.Graph is null ? "exact" : "HNSW");
         return index;
-    }
-
-    private void SnapshotIfDue(CollectionIndex index)
-    {
-        if (index.Graph is null)
-            return;
-        var last = _snapshotSequence.GetValueOrDefault(index.Meta.Name, -1);
-        if (last < 0 || index.Meta.LastSequence - last >= _options.SnapshotEveryChanges)
-            SaveSnapshot(index);
-    }
-
-    private void SaveSnapshot(CollectionIndex index)
-    {
-        if (index.Graph is null || _snapshotSequence.GetValueOrDefault(index.Meta.Name, -1) == index.Meta.LastSequence)
-            return;
-        _snapshots.Save(index);
-        _database.ForgetDeletions(index.Meta.Name, index.Meta.LastSequence);
-        _snapshotSequence[index.Meta.Name] = index.Meta.LastSequence;
     }
 
     private CollectionIndex Collection(string name) =>
@@ -228,7 +199,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
         {
             foreach (var index in _collections.Values)
             {
-                SaveSnapshot(index);
+                _snapshots.SaveIfChanged(index);
                 index.Dispose();
             }
             _collections.Clear();

@@ -9,12 +9,32 @@ namespace ImageSearch.VectorStore.Embedded;
 /// parameters match and its sequence is not ahead of SQLite's; the rows changed or deleted after it are replayed,
 /// and if the counts still disagree the graph is rebuilt. A stale or foreign snapshot is never trusted.
 /// </summary>
-internal sealed class IndexSnapshot(string directory, ILogger logger)
+internal sealed class IndexSnapshot(string directory, SqliteRecordStore database, ILogger logger)
 {
     private sealed record Header(long Sequence, int Count, int Dimension, DistanceMetric Metric, HnswParameters Hnsw, string GraphFile);
 
-    /// <summary>Writes the graph, then atomically replaces the header that points at it. Call with no writer active.</summary>
-    public void Save(CollectionIndex index)
+    /// <summary>Sequence number of the newest snapshot of each collection (saved or restored in this process).</summary>
+    private readonly Dictionary<string, long> _saved = new(StringComparer.Ordinal);
+
+    /// <summary>Saves when the graph changed by at least <paramref name="everyChanges"/> since its last snapshot, or never had one.</summary>
+    public void SaveIfDue(CollectionIndex index, int everyChanges)
+    {
+        if (!_saved.TryGetValue(index.Meta.Name, out var last) || index.Meta.LastSequence - last >= everyChanges)
+            SaveIfChanged(index);
+    }
+
+    /// <summary>Saves unless the newest snapshot already reflects the collection. Call with no writer active.</summary>
+    public void SaveIfChanged(CollectionIndex index)
+    {
+        if (index.Graph is null || _saved.GetValueOrDefault(index.Meta.Name, -1) == index.Meta.LastSequence)
+            return;
+        Save(index);
+        database.ForgetDeletions(index.Meta.Name, index.Meta.LastSequence);
+        _saved[index.Meta.Name] = index.Meta.LastSequence;
+    }
+
+    /// <summary>Writes the graph, then atomically replaces the header that points at it.</summary>
+    private void Save(CollectionIndex index)
     {
         var meta = index.Meta;
         var graphFile = $"{meta.Name}.{meta.LastSequence}.usearch";
@@ -33,7 +53,7 @@ internal sealed class IndexSnapshot(string directory, ILogger logger)
     }
 
     /// <summary>Loads the snapshot and replays later changes into it, or returns null when it must not be used.</summary>
-    public HnswGraph? TryRestore(CollectionIndex index, SqliteRecordStore database, int efSearch)
+    public HnswGraph? TryRestore(CollectionIndex index, int efSearch)
     {
         var meta = index.Meta;
         var headerFile = HeaderFile(meta.Name);
@@ -76,6 +96,7 @@ internal sealed class IndexSnapshot(string directory, ILogger logger)
             }
             logger.LogInformation("Restored HNSW snapshot of {Collection} at sequence {Sequence}, replayed {Replayed} changes",
                 meta.Name, header.Sequence, replayed);
+            _saved[meta.Name] = header.Sequence;
             return graph;
         }
         catch (Exception e) when (e is JsonException or IOException or InvalidOperationException)
@@ -88,6 +109,7 @@ internal sealed class IndexSnapshot(string directory, ILogger logger)
 
     public void Delete(string collection)
     {
+        _saved.Remove(collection);
         File.Delete(HeaderFile(collection));
         foreach (var file in Directory.EnumerateFiles(directory, $"{collection}.*.usearch"))
             File.Delete(file);
