@@ -2,13 +2,13 @@ namespace ImageSearch.VectorStore.Embedded;
 
 /// <summary>
 /// The in-memory side of one collection: every row in a <see cref="VectorArena"/> (exact search), plus an HNSW graph
-/// once the collection reaches the threshold. Searches hold the read lock; changes hold the write lock in small chunks,
+/// once the collection reaches the threshold. Searches hold the read lock; changes hold the write lock in chunks of 64 rows,
 /// so a long batch never stalls searches for long, and no search sees a half-written row.
 /// Only one writer at a time calls the mutating methods (<see cref="EmbeddedVectorStore"/> serialises them).
 /// </summary>
 internal sealed class CollectionIndex(StoredCollection meta, EmbeddedStoreOptions options) : IDisposable
 {
-    private const int WriteChunk = 256;
+    private const int WriteChunk = 64; // bounds how long a search waits behind HNSW inserts (~64 inserts)
     private const int SequentialRows = 2_000;
 
     /// <summary>USearch has one context per thread slot (<see cref="HnswGraph"/> reserves one per core); never use more.</summary>
