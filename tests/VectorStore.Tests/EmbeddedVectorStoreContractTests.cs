@@ -3,7 +3,7 @@ using ImageSearch.VectorStore.Embedded;
 namespace ImageSearch.VectorStore.Tests;
 
 /// <summary>The contract against the embedded store: a new SQLite file per test, HNSW from 100 rows so both search paths run.</summary>
-public sealed class EmbeddedVectorStoreContractTests : VectorStoreContractTests, IDisposable
+public sealed class EmbeddedVectorStoreContractTests : VectorStoreContractTests
 {
     private readonly TempDirectory _directory = new();
     private readonly EmbeddedVectorStore _store;
@@ -13,9 +13,10 @@ public sealed class EmbeddedVectorStoreContractTests : VectorStoreContractTests,
 
     protected override IVectorStore Store => _store;
 
-    public void Dispose()
+    protected override ValueTask DisposeStoreAsync()
     {
         _store.Dispose();
         _directory.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

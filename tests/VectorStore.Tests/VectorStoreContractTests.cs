@@ -7,9 +7,10 @@ namespace ImageSearch.VectorStore.Tests;
 /// What every <see cref="IVectorStore"/> must do, run against each implementation by a subclass. Each test works in
 /// its own collection, so a shared server (Milvus) needs no cleanup between tests.
 /// </summary>
-public abstract class VectorStoreContractTests
+public abstract class VectorStoreContractTests : IAsyncDisposable
 {
     protected const int Dimension = 16;
+    private readonly List<string> _created = [];
 
     /// <summary>The store under test; a subclass skips the test (saying why) when it cannot provide one.</summary>
     protected abstract IVectorStore Store { get; }
@@ -19,9 +20,30 @@ public abstract class VectorStoreContractTests
     protected async Task<string> NewCollectionAsync(DistanceMetric metric = DistanceMetric.L2, string model = "test-model")
     {
         var name = "c_" + Guid.NewGuid().ToString("N");
+        _created.Add(name);
         await Store.EnsureCollectionAsync(new CollectionSpec(name, Dimension, model, metric, new IndexSpec(NList: 16)), Ct);
         return name;
     }
+
+    /// <summary>Drops what the test created (a shared Milvus keeps no test collections), then releases the store.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var name in _created)
+        {
+            try
+            {
+                await Store.DropCollectionAsync(name, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Best effort: the test's own outcome is what matters.
+            }
+        }
+        await DisposeStoreAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual ValueTask DisposeStoreAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task EnsureCollectionIsIdempotent()
