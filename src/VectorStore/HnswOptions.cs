@@ -20,4 +20,8 @@ public sealed class HnswOptions
     public int EfSearch { get; set; } = 128;
 
     public HnswQuantization Quantization { get; set; } = HnswQuantization.F16;
+
+    /// <summary>Graph candidates fetched per result and re-scored with exact float32 distances (1 = no re-ranking).</summary>
+    [Range(1, 64)]
+    public int Rerank { get; set; } = 4;
 }

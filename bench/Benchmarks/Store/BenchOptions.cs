@@ -5,7 +5,7 @@ namespace ImageSearch.Benchmarks.Store;
 
 /// <summary>Command-line options of the <c>store</c> benchmark (<c>--name value</c> pairs; lists comma-separated).</summary>
 internal sealed record BenchOptions(
-    int[] Sizes, string[] Data, int[] Ef, int Queries, int Threshold, int Batch, int RebuildUpTo, HnswOptions Hnsw)
+    string Section, int[] Sizes, string[] Data, int[] Ef, int Queries, int Threshold, int Batch, int RebuildUpTo, HnswOptions Hnsw)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -19,13 +19,14 @@ internal sealed record BenchOptions(
         if (data.Except(["random", "structured"]).FirstOrDefault() is { } unknown)
             throw new ArgumentException($"--data {unknown}: use random and/or structured");
         return new BenchOptions(
-            Ints("sizes", "10000,100000,1000000"), data, Ints("ef", "64,128,256"),
+            Get("section", "store"), Ints("sizes", "10000,100000,1000000"), data, Ints("ef", "64,128,192,256,384"),
             Ints("queries", "200")[0], Ints("threshold", "20000")[0], Ints("batch", "1000")[0], Ints("rebuild-up-to", "100000")[0],
             new HnswOptions
             {
                 M = Ints("m", defaults.M.ToString(CultureInfo.InvariantCulture))[0],
                 EfConstruction = Ints("ef-construction", defaults.EfConstruction.ToString(CultureInfo.InvariantCulture))[0],
                 EfSearch = defaults.EfSearch,
+                Rerank = Ints("rerank", defaults.Rerank.ToString(CultureInfo.InvariantCulture))[0],
                 Quantization = Enum.Parse<HnswQuantization>(Get("quantization", defaults.Quantization.ToString()), ignoreCase: true),
             });
     }

@@ -10,8 +10,9 @@ namespace ImageSearch.Benchmarks.Store;
 /// Embedded store at 10k / 100k / 1M unit vectors of 512 dimensions: upsert rate (SQLite commit + in-memory index,
 /// HNSW inserts included above the threshold), search latency p50/p99 and recall@10 against exact search for several
 /// ef values, memory (managed heap, RSS, index), and reopen time (SQLite read + snapshot load, or full rebuild).
-/// Options: --sizes 10000,100000,1000000 --data random,structured --ef 64,128,256 --queries 200
-///          --m 16 --ef-construction 128 --quantization F16 --threshold 20000 --batch 1000 --rebuild-up-to 100000
+/// Options: --sizes 10000,100000,1000000 --data random,structured --ef 64,128,192,256,384 --queries 200
+///          --m 16 --ef-construction 128 --quantization F16 --rerank 4 --threshold 20000 --batch 1000 --rebuild-up-to 100000
+///          --section store (the docs/benchmarks.md section to write, so variants can sit side by side)
 /// </summary>
 public sealed class StoreBenchmark : IBenchmark
 {
@@ -33,12 +34,12 @@ public sealed class StoreBenchmark : IBenchmark
             foreach (var size in options.Sizes)
                 await RunOneAsync(options, new SyntheticVectors(data, Dimension, seed: 42), size, table, cancellationToken);
         var hnsw = options.Hnsw;
-        BenchmarkReport.Write(Name, $"""
-            ### Embedded vector store (`store`)
+        BenchmarkReport.Write(options.Section, $"""
+            ### Embedded vector store (`store`, section `{options.Section}`)
 
             {Dimension}-d unit vectors, seeded; {options.Queries} queries (not in the data); recall@10 against exact search over the same rows.
             HNSW above {options.Threshold:N0} rows: M={hnsw.M}, efConstruction={hnsw.EfConstruction}, vectors stored as {hnsw.Quantization}
-            (SQLite and exact search keep float32). Upserts in batches of {options.Batch:N0}, SQLite WAL synchronous=NORMAL.
+            (SQLite and exact search keep float32), {hnsw.Rerank}×k graph candidates re-ranked with exact distances. Upserts in batches of {options.Batch:N0}, SQLite WAL synchronous=NORMAL.
             Latency is one query at a time from one thread. `random` = i.i.d. Gaussian directions (worst case for any ANN index);
             `structured` = 32-d latent + 10 % noise, nearer to real embeddings.
 

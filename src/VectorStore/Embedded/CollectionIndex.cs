@@ -88,7 +88,7 @@ internal sealed class CollectionIndex(StoredCollection meta, EmbeddedStoreOption
                 return Hits(Arena.Search(query, k, labelled));
             // HNSW with the label as a predicate; if the graph walk finds too few, fall back to exact over the label's rows.
             var hits = GraphSearch(_graph, query, k, id => Arena.TryGetRow(id, out var row) && Arena.LabelAt(row) == label);
-            return hits.Count >= Math.Min(k, labelled.Count) ? hits : Hits(Arena.Search(query, k, labelled));
+            return hits.Length >= Math.Min(k, labelled.Count) ? hits : Hits(Arena.Search(query, k, labelled));
         }
         finally
         {
@@ -153,16 +153,21 @@ internal sealed class CollectionIndex(StoredCollection meta, EmbeddedStoreOption
         }
     }
 
-    private List<SearchHit> GraphSearch(HnswGraph graph, float[] query, int k, Func<long, bool>? filter)
+    /// <summary>
+    /// Asks the graph for <see cref="HnswOptions.Rerank"/> × k candidates and re-scores them with exact float32 distances
+    /// from the arena: quantised graphs (F16, I8) then lose no ranking accuracy, and distances match exact search.
+    /// </summary>
+    private SearchHit[] GraphSearch(HnswGraph graph, float[] query, int k, Func<long, bool>? filter)
     {
-        var ids = new long[k];
-        var distances = new float[k];
-        var found = graph.Search(query, k, ids, distances, filter);
-        var hits = new List<SearchHit>(found);
+        var fetch = k * Math.Max(1, options.Hnsw.Rerank);
+        var ids = new long[fetch];
+        var distances = new float[fetch];
+        var found = graph.Search(query, fetch, ids, distances, filter);
+        var top = new TopK(k);
         for (var i = 0; i < found; i++)
             if (Arena.TryGetRow(ids[i], out var row))
-                hits.Add(Arena.Hit(row, distances[i]));
-        return hits;
+                top.Offer(row, Arena.DistanceTo(query, row));
+        return Hits(top);
     }
 
     private SearchHit[] Hits(TopK top) => top.Sorted().Select(x => Arena.Hit(x.Row, x.Distance)).ToArray();

@@ -119,6 +119,9 @@ internal sealed class VectorArena(int dimension, DistanceMetric metric)
         return top;
     }
 
+    /// <summary>Exact distance from <paramref name="query"/> to one row (re-ranking graph candidates).</summary>
+    public float DistanceTo(ReadOnlySpan<float> query, int row) => Distance(query, TensorPrimitives.Dot(query, query), row);
+
     private TopK Scan(ReadOnlySpan<float> query, int k, int from, int to)
     {
         var top = new TopK(k);
