@@ -30,8 +30,7 @@ public static class IndexerExtensions
         where TBuilder : IHostApplicationBuilder
     {
         builder.AddValidatedOptions<IndexerOptions>(IndexerOptions.Section);
-        // TODO(merge): replace this line with `builder.Services.AddVectorStore(builder.Configuration);` from src/VectorStore.
-        builder.Services.AddSingleton<IVectorStore>(_ => throw new InvalidOperationException("No IVectorStore implementation is registered (TODO(merge) in IndexerExtensions)."));
+        builder.Services.AddVectorStore(builder.Configuration);
         builder.Services.AddSingleton<EnsuredCollections>();
         builder.AddDeadLetterJournal();
         return builder;

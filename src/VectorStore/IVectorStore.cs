@@ -21,4 +21,10 @@ public interface IVectorStore
     Task<VectorRecord?> GetAsync(string collection, long id, CancellationToken cancellationToken);
 
     Task<long> CountAsync(string collection, CancellationToken cancellationToken);
+
+    /// <summary>The collection's stored settings and row count, or null when it does not exist.</summary>
+    Task<CollectionInfo?> DescribeAsync(string collection, CancellationToken cancellationToken);
+
+    /// <summary>Removes the collection and all its records (re-indexing after a model change, tests). No-op when missing.</summary>
+    Task DropCollectionAsync(string collection, CancellationToken cancellationToken);
 }

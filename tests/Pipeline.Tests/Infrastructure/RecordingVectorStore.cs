@@ -59,4 +59,10 @@ public sealed class RecordingVectorStore : IVectorStore
     public Task<IReadOnlyList<IReadOnlyList<SearchHit>>> SearchAsync(
         string collection, IReadOnlyList<float[]> queries, int k, string? label, CancellationToken cancellationToken) =>
         throw new NotSupportedException("the indexer never searches");
+
+    public Task<CollectionInfo?> DescribeAsync(string collection, CancellationToken cancellationToken) =>
+        Task.FromResult(_collections.TryGetValue(collection, out var spec) ? new CollectionInfo(spec, Records(collection).Count) : null);
+
+    public Task DropCollectionAsync(string collection, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the indexer never drops collections");
 }

@@ -1,0 +1,188 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using static ImageSearch.VectorStore.Embedded.UsearchNative;
+
+namespace ImageSearch.VectorStore.Embedded;
+
+/// <summary>
+/// One USearch HNSW graph keyed by record id. USearch allows concurrent adds and searches but not while capacity
+/// grows, so <see cref="CollectionIndex"/> calls <see cref="EnsureCapacity"/>, <see cref="Add"/> and <see cref="Remove"/>
+/// under its write lock and searches under its read lock.
+/// </summary>
+internal sealed unsafe class HnswGraph : IDisposable
+{
+    private nint _handle;
+
+    private HnswGraph(nint handle, int dimension)
+    {
+        _handle = handle;
+        Dimension = dimension;
+    }
+
+    public int Dimension { get; }
+
+    public int Count => (int)Call(static (h, out e) => Size(h, out e), "size");
+
+    public long MemoryBytes => (long)Call(static (h, out e) => MemoryUsage(h, out e), "memory_usage");
+
+    public static HnswGraph Create(int dimension, DistanceMetric metric, HnswParameters parameters, int efSearch)
+    {
+        var options = new InitOptions
+        {
+            MetricKind = metric == DistanceMetric.Cosine ? MetricKind.Cos : MetricKind.L2sq,
+            Quantization = parameters.Quantization switch
+            {
+                HnswQuantization.F32 => ScalarKind.F32,
+                HnswQuantization.F16 => ScalarKind.F16,
+                HnswQuantization.BF16 => ScalarKind.BF16,
+                HnswQuantization.I8 => ScalarKind.I8,
+                _ => throw new ArgumentOutOfRangeException(nameof(parameters)),
+            },
+            Dimensions = (nuint)dimension,
+            Connectivity = (nuint)parameters.M,
+            ExpansionAdd = (nuint)parameters.EfConstruction,
+            ExpansionSearch = (nuint)efSearch,
+        };
+        var handle = Init(&options, out var error);
+        Check(error, "init");
+        var graph = new HnswGraph(handle, dimension);
+        graph.ConfigureThreads();
+        return graph;
+    }
+
+    /// <summary>Loads a saved graph into a graph created with the same parameters; throws if the file is unreadable.</summary>
+    public static HnswGraph Load(string file, int dimension, DistanceMetric metric, HnswParameters parameters, int efSearch)
+    {
+        var graph = Create(dimension, metric, parameters, efSearch);
+        try
+        {
+            UsearchNative.Load(graph._handle, file, out var error);
+            Check(error, "load");
+            if ((int)Dimensions(graph._handle, out error) != dimension)
+                throw new InvalidOperationException($"snapshot {file} has another dimension");
+            ChangeExpansionSearch(graph._handle, (nuint)efSearch, out error);
+            Check(error, "change_expansion_search");
+            graph.ConfigureThreads();
+            return graph;
+        }
+        catch
+        {
+            graph.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Search breadth (ef); larger is slower and finds more of the true neighbours.</summary>
+    public void SetEfSearch(int ef)
+    {
+        ChangeExpansionSearch(_handle, (nuint)ef, out var error);
+        Check(error, "change_expansion_search");
+    }
+
+    public void Save(string file)
+    {
+        UsearchNative.Save(_handle, file, out var error);
+        Check(error, "save");
+    }
+
+    /// <summary>Grows geometrically so a stream of small batches does not re-allocate each time.</summary>
+    public void EnsureCapacity(int needed)
+    {
+        var capacity = (long)Capacity(_handle, out var error);
+        Check(error, "capacity");
+        if (needed <= capacity)
+            return;
+        Reserve(_handle, (nuint)Math.Max(needed, Math.Max(1024, capacity * 2)), out error);
+        Check(error, "reserve");
+    }
+
+    public void Add(long id, ReadOnlySpan<float> vector)
+    {
+        fixed (float* v = vector)
+        {
+            UsearchNative.Add(_handle, (ulong)id, v, ScalarKind.F32, out var error);
+            Check(error, "add");
+        }
+    }
+
+    public bool Remove(long id)
+    {
+        if (!Contains(_handle, (ulong)id, out var error))
+            return false;
+        UsearchNative.Remove(_handle, (ulong)id, out error);
+        Check(error, "remove");
+        return true;
+    }
+
+    /// <summary>Nearest ids, closest first. <paramref name="filter"/>, when given, is asked about each candidate id.</summary>
+    public int Search(ReadOnlySpan<float> query, int k, Span<long> ids, Span<float> distances, Func<long, bool>? filter = null)
+    {
+        nint error;
+        nuint found;
+        fixed (float* q = query)
+        fixed (long* keys = ids)
+        fixed (float* d = distances)
+        {
+            if (filter is null)
+            {
+                found = UsearchNative.Search(_handle, q, ScalarKind.F32, (nuint)k, (ulong*)keys, d, out error);
+            }
+            else
+            {
+                var state = GCHandle.Alloc(filter);
+                try
+                {
+                    found = FilteredSearch(_handle, q, ScalarKind.F32, (nuint)k, &Accept, (void*)GCHandle.ToIntPtr(state),
+                        (ulong*)keys, d, out error);
+                }
+                finally
+                {
+                    state.Free();
+                }
+            }
+        }
+        Check(error, "search");
+        return (int)found;
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Accept(ulong key, void* state)
+    {
+        // An exception must not unwind through native frames: treat a failing filter as "reject".
+        try
+        {
+            return ((Func<long, bool>)GCHandle.FromIntPtr((nint)state).Target!)((long)key) ? 1 : 0;
+        }
+        catch
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>One thread slot per core for adds and searches (USearch blocks a caller when all slots are taken).</summary>
+    private void ConfigureThreads()
+    {
+        var threads = (nuint)Math.Max(Environment.ProcessorCount, 4);
+        ChangeThreadsAdd(_handle, threads, out var error);
+        Check(error, "change_threads_add");
+        ChangeThreadsSearch(_handle, threads, out error);
+        Check(error, "change_threads_search");
+    }
+
+    private delegate nuint NativeQuery(nint handle, out nint error);
+
+    private nuint Call(NativeQuery query, string operation)
+    {
+        var result = query(_handle, out var error);
+        Check(error, operation);
+        return result;
+    }
+
+    public void Dispose()
+    {
+        if (_handle == 0)
+            return;
+        Free(_handle, out _);
+        _handle = 0;
+    }
+}

@@ -1,0 +1,38 @@
+using ImageSearch.VectorStore.Embedded;
+using ImageSearch.VectorStore.Milvus;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ImageSearch.VectorStore;
+
+public static class VectorStoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IVectorStore"/> as a singleton chosen by <c>VectorStore:Kind</c> (Embedded by default, or Milvus),
+    /// with <see cref="VectorStoreOptions"/> bound from section <c>VectorStore</c> and validated when the host starts.
+    /// </summary>
+    public static IServiceCollection AddVectorStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<VectorStoreOptions>()
+            .Bind(configuration.GetSection(VectorStoreOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<VectorStoreOptions>>().Value.Embedded);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<VectorStoreOptions>>().Value.Milvus);
+        // The client lives in a singleton store, so it keeps its handler; pooled connections are recycled for DNS changes instead.
+        services.AddHttpClient<MilvusRestClient>()
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddSingleton<EmbeddedVectorStore>();
+        services.AddSingleton<MilvusVectorStore>(sp => new MilvusVectorStore(
+            sp.GetRequiredService<MilvusRestClient>(), sp.GetRequiredService<MilvusStoreOptions>(), sp.GetRequiredService<ILogger<MilvusVectorStore>>()));
+        services.AddSingleton<IVectorStore>(sp => sp.GetRequiredService<IOptions<VectorStoreOptions>>().Value.Kind switch
+        {
+            VectorStoreKind.Milvus => sp.GetRequiredService<MilvusVectorStore>(),
+            _ => sp.GetRequiredService<EmbeddedVectorStore>(),
+        });
+        return services;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Text.Json.Nodes;
+using ImageSearch.VectorStore.Embedded;
+using Xunit;
+
+namespace ImageSearch.VectorStore.Tests;
+
+/// <summary>Behaviour only the embedded store has: reopening, HNSW snapshots, concurrency, the filtered-HNSW fallback.</summary>
+public sealed class EmbeddedVectorStoreTests : IDisposable
+{
+    private const string Name = "images";
+    private const int Dimension = 24;
+    private readonly TempDirectory _directory = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private EmbeddedStoreOptions Options(int threshold = 200, int exactFilterLimit = 20_000) =>
+        new() { Path = _directory.Path, HnswThreshold = threshold, ExactFilterLimit = exactFilterLimit, Hnsw = { EfSearch = 128 } };
+
+    private static async Task<EmbeddedVectorStore> OpenAsync(EmbeddedStoreOptions options)
+    {
+        var store = new EmbeddedVectorStore(options);
+        await store.EnsureCollectionAsync(new CollectionSpec(Name, Dimension, "m"), Ct);
+        return store;
+    }
+
+    [Fact]
+    public async Task ReopeningRestoresEveryRecordAndFindsThem()
+    {
+        var records = Data.Records(0, 1_000, dimension: Dimension);
+        using (var store = await OpenAsync(Options()))
+            await store.UpsertAsync(Name, records, Ct);
+
+        Assert.True(File.Exists(Path.Combine(_directory.Path, $"{Name}.snapshot.json")), "dispose saves the HNSW snapshot");
+        using var reopened = await OpenAsync(Options());
+        Assert.Equal(1_000, await reopened.CountAsync(Name, Ct));
+        await AssertEachFindsItselfAsync(reopened, records);
+    }
+
+    [Fact]
+    public async Task AStaleSnapshotIsCaughtUpWithLaterChanges()
+    {
+        var first = Data.Records(0, 600, dimension: Dimension);
+        var later = Data.Records(600, 300, dimension: Dimension);
+        var replaced = Enumerable.Range(0, 20).Select(i => Data.Record(i, seed: 50_000 + i, dimension: Dimension)).ToArray();
+        var staleCopy = Path.Combine(_directory.Path, "stale");
+        using (var store = await OpenAsync(Options()))
+        {
+            await store.UpsertAsync(Name, first, Ct);
+            await store.SaveSnapshotsAsync(Ct);
+            CopySnapshotFiles(_directory.Path, staleCopy);
+            await store.UpsertAsync(Name, later, Ct);
+            await store.UpsertAsync(Name, replaced, Ct);
+            await store.DeleteAsync(Name, [100, 101, 700], Ct);
+        }
+        // Put the old snapshot back, as if the process had died before saving a newer one.
+        foreach (var file in Directory.EnumerateFiles(_directory.Path, $"{Name}.*"))
+            File.Delete(file);
+        CopySnapshotFiles(staleCopy, _directory.Path);
+
+        using var reopened = await OpenAsync(Options());
+
+        Assert.Equal(897, await reopened.CountAsync(Name, Ct));
+        Assert.Null(await reopened.GetAsync(Name, 700, Ct));
+        var survivors = first.Skip(20).Concat(later).Concat(replaced).Where(r => r.Id is not (100 or 101 or 700)).ToArray();
+        await AssertEachFindsItselfAsync(reopened, survivors);
+    }
+
+    [Fact]
+    public async Task ASnapshotAheadOfTheDatabaseIsIgnored()
+    {
+        var records = Data.Records(0, 500, dimension: Dimension);
+        using (var store = await OpenAsync(Options()))
+            await store.UpsertAsync(Name, records, Ct);
+        var header = Path.Combine(_directory.Path, $"{Name}.snapshot.json");
+        var json = JsonNode.Parse(File.ReadAllText(header))!;
+        json["Sequence"] = 1_000_000; // e.g. a snapshot copied from another store
+        File.WriteAllText(header, json.ToJsonString());
+
+        using var reopened = await OpenAsync(Options());
+
+        Assert.Equal(500, await reopened.CountAsync(Name, Ct));
+        await AssertEachFindsItselfAsync(reopened, records);
+        Assert.DoesNotContain("1000000", File.ReadAllText(header)); // rebuilt and saved afresh
+    }
+
+    [Fact]
+    public async Task SearchesRunWhileTheIndexerWritesAndNeverSeeHalfWrittenRows()
+    {
+        using var store = await OpenAsync(Options(threshold: 500));
+        var records = Data.Records(0, 3_000, dimension: Dimension);
+        await store.UpsertAsync(Name, records[..100], Ct);
+        using var stop = new CancellationTokenSource();
+        var searches = 0;
+
+        async Task ReadAsync(int seed)
+        {
+            var random = new Random(seed);
+            while (!stop.IsCancellationRequested)
+            {
+                var query = records[random.Next(100)];
+                var hits = (await store.SearchAsync(Name, [query.Vector], 5, null, Ct))[0];
+                Assert.Equal(5, hits.Count);
+                foreach (var hit in hits) // distance must match the row's actual vector: no torn read
+                    Assert.Equal(Data.SquaredL2(records[hit.Id].Vector, query.Vector), hit.Distance, 1e-2f);
+                Interlocked.Increment(ref searches);
+            }
+        }
+
+        var readers = new[] { Task.Run(() => ReadAsync(1), Ct), Task.Run(() => ReadAsync(2), Ct) };
+        foreach (var batch in records[100..].Chunk(100))
+            await store.UpsertAsync(Name, batch, Ct);
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+
+        Assert.True(searches > 0);
+        Assert.Equal(3_000, await store.CountAsync(Name, Ct));
+        await AssertEachFindsItselfAsync(store, records.Where((_, i) => i % 10 == 0).ToArray());
+    }
+
+    [Fact]
+    public async Task ARareLabelOnAnHnswCollectionStillReturnsAllItsRows()
+    {
+        // ExactFilterLimit 0 forces the filtered graph walk first; rows of a rare label are far apart in the graph,
+        // so the exact fallback must deliver them.
+        using var store = await OpenAsync(Options(threshold: 200, exactFilterLimit: 0));
+        await store.UpsertAsync(Name, Data.Records(0, 2_000, i => i % 500 == 7 ? "rare" : "common", Dimension), Ct);
+        var query = Data.Vector(seed: 99, Dimension);
+
+        var rare = (await store.SearchAsync(Name, [query], 10, "rare", Ct))[0];
+        var common = (await store.SearchAsync(Name, [query], 10, "common", Ct))[0];
+
+        Assert.Equal([7L, 507L, 1007L, 1507L], rare.Select(h => h.Id).Order());
+        Assert.Equal(10, common.Count);
+        Assert.All(common, h => Assert.Equal("common", h.Label));
+    }
+
+    [Fact]
+    public async Task NonFiniteVectorsAreRejected()
+    {
+        using var store = await OpenAsync(Options());
+        var vector = Data.Vector(1, Dimension);
+        vector[3] = float.NaN;
+        await Assert.ThrowsAsync<ArgumentException>(() => store.UpsertAsync(Name, [new VectorRecord(1, vector, "/a.jpg", null)], Ct));
+        Assert.Equal(0, await store.CountAsync(Name, Ct));
+    }
+
+    /// <summary>Every record is in the index: its own vector brings it back among the top 10 (HNSW is approximate, so not always first).</summary>
+    private static async Task AssertEachFindsItselfAsync(IVectorStore store, IReadOnlyList<VectorRecord> records)
+    {
+        var results = await store.SearchAsync(Name, records.Select(r => r.Vector).ToArray(), 10, null, Ct);
+        var misses = records.Zip(results).Where(p => p.Second.All(h => h.Id != p.First.Id)).Select(p => p.First.Id).ToArray();
+        Assert.True(misses.Length == 0, $"{misses.Length} records did not find themselves, e.g. {string.Join(",", misses.Take(5))}");
+    }
+
+    private static void CopySnapshotFiles(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, $"{Name}.*"))
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
+    }
+
+    public void Dispose() => _directory.Dispose();
+}
