@@ -77,8 +77,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
         var index = Collection(collection);
         foreach (var r in records)
             RecordValidation.Check(r, index.Meta.Dimension, collection);
-        // Last write wins inside a batch, as it would across batches.
-        var unique = records.Count < 2 ? records : records.GroupBy(r => r.Id).Select(g => g.Last()).ToArray();
+        var unique = RecordValidation.LastPerId(records);
         if (unique.Count == 0)
             return;
         await _writer.WaitAsync(cancellationToken);
