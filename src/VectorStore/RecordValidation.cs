@@ -5,6 +5,10 @@ namespace ImageSearch.VectorStore;
 /// <summary>Checks done before anything is written, identically for both stores.</summary>
 internal static class RecordValidation
 {
+    /// <summary>Keeps the last record of each id: inside a batch the last write wins, as it does across batches.</summary>
+    public static IReadOnlyList<VectorRecord> LastPerId(IReadOnlyList<VectorRecord> records) =>
+        records.Count < 2 ? records : records.GroupBy(r => r.Id).Select(g => g.Last()).ToArray();
+
     public static void Check(VectorRecord record, int dimension, string collection)
     {
         ArgumentNullException.ThrowIfNull(record.Path);

@@ -135,6 +135,21 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task AnI8GraphRefusesComponentsOutsideMinusOneToOne()
+    {
+        var options = Options();
+        options.Hnsw.Quantization = HnswQuantization.I8;
+        using var store = await OpenAsync(options);
+        var vector = Data.Vector(1, Dimension);
+        vector[0] = 1.5f;
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => store.UpsertAsync(Name, [new VectorRecord(1, vector, "/a.jpg", null)], Ct));
+
+        Assert.Contains("I8", error.Message);
+        Assert.Equal(0, await store.CountAsync(Name, Ct));
+    }
+
+    [Fact]
     public async Task NonFiniteVectorsAreRejected()
     {
         using var store = await OpenAsync(Options());

@@ -98,6 +98,18 @@ public abstract class VectorStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task TheLastRecordOfAnIdInOneBatchWins()
+    {
+        var name = await NewCollectionAsync();
+        await Store.UpsertAsync(name, [Data.Record(1, label: "first"), Data.Record(2), Data.Record(1, seed: 77, label: "last")], Ct);
+
+        Assert.Equal(2, await Store.CountAsync(name, Ct));
+        var got = await Store.GetAsync(name, 1, Ct);
+        Assert.Equal("last", got!.Label);
+        Assert.Equal(Data.Vector(77), got.Vector, (a, b) => Math.Abs(a - b) < 1e-5);
+    }
+
+    [Fact]
     public async Task DeleteRemovesRecordsFromCountGetAndSearch()
     {
         var name = await NewCollectionAsync();

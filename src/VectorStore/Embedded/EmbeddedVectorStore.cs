@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -76,9 +77,14 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
     {
         var index = Collection(collection);
         foreach (var r in records)
+        {
             RecordValidation.Check(r, index.Meta.Dimension, collection);
-        // Last write wins inside a batch, as it would across batches.
-        var unique = records.Count < 2 ? records : records.GroupBy(r => r.Id).Select(g => g.Last()).ToArray();
+            // USearch's int8 clamps each component to [-1, 1]: larger ones would silently wreck the graph.
+            if (index.Meta.Hnsw.Quantization == HnswQuantization.I8 && TensorPrimitives.MaxMagnitude<float>(r.Vector) > 1)
+                throw new ArgumentException(
+                    $"record {r.Id}: collection '{collection}' keeps an I8 graph, which needs components in [-1, 1] (L2-normalised vectors); use F16 for others.");
+        }
+        var unique = RecordValidation.LastPerId(records);
         if (unique.Count == 0)
             return;
         await _writer.WaitAsync(cancellationToken);

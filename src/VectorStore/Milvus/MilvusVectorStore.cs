@@ -39,7 +39,8 @@ public sealed class MilvusVectorStore(MilvusRestClient client, MilvusStoreOption
         var spec = await SpecAsync(collection, cancellationToken);
         foreach (var r in records)
             RecordValidation.Check(r, spec.Dimension, collection);
-        foreach (var batch in records.Chunk(options.BatchSize))
+        // Which of two rows with one id in a request Milvus keeps is not ours to guess: send each id once, last wins.
+        foreach (var batch in RecordValidation.LastPerId(records).Chunk(options.BatchSize))
         {
             var rows = batch.Select(r => new MilvusRow(r.Id, r.Vector, r.Path, r.Label ?? "")).ToArray();
             await client.PostAsync<UpsertResponse>("entities/upsert", new UpsertRequest(options.Database, collection, rows), cancellationToken);
@@ -101,8 +102,15 @@ public sealed class MilvusVectorStore(MilvusRestClient client, MilvusStoreOption
 
     public async Task DropCollectionAsync(string collection, CancellationToken cancellationToken)
     {
-        await client.PostAsync("collections/drop", Named(collection), cancellationToken);
         _specs.TryRemove(collection, out _);
+        try
+        {
+            await client.PostAsync("collections/drop", Named(collection), cancellationToken);
+        }
+        catch (CollectionNotFoundException)
+        {
+            // Dropping what is not there is done.
+        }
     }
 
     /// <summary>Loads the collection (a no-op when loaded) and waits for LoadStateLoaded.</summary>
