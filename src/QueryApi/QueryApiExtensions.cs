@@ -76,9 +76,10 @@ public static class QueryApiExtensions
 
     public static WebApplication UseQueryApi(this WebApplication app)
     {
+        // Outermost, so the log line has the final status: a refused upload is a 4xx at Information, not an error with a stack.
+        app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseHttpMetrics(o => o.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(app.Services.GetRequiredService<ApiMetrics>().Registry)));

@@ -23,12 +23,14 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e =>
                 (e.StatusCode, "The request body is too large", e.Message, "TooManyBytes"),
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, null),
+            System.Text.Json.JsonException e => (StatusCodes.Status400BadRequest, "The JSON body is not valid", e.Message, null),
             // Form reading throws this when a multipart section passes FormOptions' limits.
             InvalidDataException e when e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) =>
                 (StatusCodes.Status413PayloadTooLarge, "The upload is too large", e.Message, "TooManyBytes"),
             StoreUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "The vector store is unavailable", e.Message, null),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "The server failed to answer; the trace id locates it in the log.", (string?)null),
         };
+        // Client errors are told to the client (and the request log line has the status); failures of ours are logged.
         if (status >= 500)
             logger.LogError(exception, "Request {Method} {Path} failed with {Status}", context.Request.Method, context.Request.Path, status);
         context.Response.StatusCode = status;
