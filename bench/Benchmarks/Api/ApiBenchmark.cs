@@ -34,6 +34,7 @@ public sealed class ApiBenchmark : IBenchmark
         var files = Directory.EnumerateFiles(Path.Combine(arguments.DataFolder(), "imagenet-100", "test"), "*.JPEG", SearchOption.AllDirectories).Order().ToList();
         var photos = files.Select(File.ReadAllBytes).ToList();
         var work = Directory.CreateTempSubdirectory("api-bench-").FullName;
+        var loadBefore = LoadAverage();
         try
         {
             var stages = EmbedStages.Measure(arguments, photos, threads);
@@ -51,7 +52,9 @@ public sealed class ApiBenchmark : IBenchmark
                     Console.WriteLine(row.ToMarkdown());
                 }
             }
-            BenchmarkReport.Write(arguments.Get("section", Name), Report(rows, stages, queries, arguments.Provider()));
+            var load = $"load average {loadBefore} before the run, {LoadAverage()} after (other processes share these cores)";
+            Console.WriteLine(load);
+            BenchmarkReport.Write(arguments.Get("section", Name), Report(rows, stages, queries, arguments.Provider()) + $"\n{char.ToUpper(load[0])}{load[1..]}.\n");
             return 0;
         }
         finally
@@ -145,6 +148,10 @@ public sealed class ApiBenchmark : IBenchmark
             text.AppendLine($"| inference, batch 1, {t} ORT thread{(t == 1 ? "" : "s")} | {ms:N2} |");
         return text.ToString();
     }
+
+    /// <summary>The 1-minute load average: latency on two shared cores depends on it more than on anything measured here.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     private sealed record Row(int Size, int Threads, Percentiles Client, Percentiles Embed, Percentiles Search, Percentiles Http, double TopOne)
     {

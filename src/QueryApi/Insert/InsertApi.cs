@@ -1,6 +1,7 @@
 using ImageSearch.Contracts;
 using ImageSearch.Embedder.Imaging;
 using ImageSearch.QueryApi.Errors;
+using ImageSearch.QueryApi.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace ImageSearch.QueryApi.Insert;
@@ -26,7 +27,7 @@ public static class InsertApi
 
     private static async Task<Results<Created<InsertResponse>, Accepted<InsertAccepted>, ProblemHttpResult>> InsertAsync(
         HttpRequest request, UploadReader uploads, UploadStore uploadStore, ImageDecoder decoder,
-        ImageInserter inserter, InsertQueue queue, IOptions<QueryApiOptions> options, CancellationToken cancellationToken)
+        ImageInserter inserter, InsertQueue queue, ApiMetrics metrics, IOptions<QueryApiOptions> options, CancellationToken cancellationToken)
     {
         var items = new List<InsertItem>();
         var rejected = new List<InsertFailure>();
@@ -45,6 +46,7 @@ public static class InsertApi
                 catch (ImageDecodeException e)
                 {
                     rejected.Add(new InsertFailure(upload.Name, e.Reason, e.Message));
+                    metrics.Rejected(e.Reason);
                 }
             }
         }

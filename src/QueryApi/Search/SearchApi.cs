@@ -1,5 +1,4 @@
 using ImageSearch.Contracts;
-using ImageSearch.Embedder.Imaging;
 using ImageSearch.QueryApi.Errors;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
