@@ -87,6 +87,27 @@ public sealed class DeadLetterJournal
         return entries;
     }
 
+    /// <summary>
+    /// The dead letters of these images recorded since <paramref name="since"/>, one per image (the latest), for following
+    /// a batch of inserts. Looks the ids up through the journal's key, so the cost follows the ids asked, not the journal.
+    /// </summary>
+    public async Task<IReadOnlyList<(long ImageId, DeadLetterReason Reason)>> FindAsync(
+        IReadOnlyCollection<long> imageIds, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var found = new List<(long, DeadLetterReason)>();
+        if (imageIds.Count == 0)
+            return found;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = JournalSql.FindSince;
+        command.Parameters.AddWithValue("$ids", string.Join(',', imageIds));
+        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            found.Add((reader.GetInt64(0), Enum.Parse<DeadLetterReason>(reader.GetString(1))));
+        return found;
+    }
+
     /// <summary>Id of the newest entry, 0 when the journal is empty.</summary>
     public async Task<long> LastIdAsync(CancellationToken cancellationToken)
     {

@@ -47,4 +47,13 @@ internal static class JournalSql
           AND ($includeReplayed OR replayed_at IS NULL)
         ORDER BY id LIMIT $limit;
         """;
+
+    // The ids arrive as one comma-separated parameter (no SQL built from strings, no limit on the number of ids);
+    // json_each splits it and the lookup uses the (image_id, collection, attempts) key. With MAX(), SQLite takes the
+    // bare column (reason) from the row holding the maximum: the latest failure of each image.
+    public const string FindSince = """
+        SELECT d.image_id, d.reason, MAX(d.time) FROM dead_letters d
+        WHERE d.image_id IN (SELECT value FROM json_each('[' || $ids || ']')) AND d.time >= $since
+        GROUP BY d.image_id;
+        """;
 }

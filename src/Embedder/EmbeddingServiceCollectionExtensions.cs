@@ -9,7 +9,8 @@ public static class EmbeddingServiceCollectionExtensions
 {
     /// <summary>
     /// Binds and validates (at start) the <c>Embedding</c> section, and registers the <see cref="ImageEmbedder"/> singleton
-    /// and the <see cref="ImageDecoder"/> it uses (the query API also decodes thumbnails with it). Needs logging, as every host has.
+    /// and the <see cref="ImageDecoder"/> it uses, plus <see cref="ImageFileReader"/> and <see cref="AllowedPaths"/> (the query API
+    /// reads and decodes thumbnails with them, under the same limits and roots). Needs logging, as every host has.
     /// </summary>
     public static IServiceCollection AddEmbedding(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,6 +19,8 @@ public static class EmbeddingServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<ImageDecoder>();
+        services.TryAddSingleton<AllowedPaths>();
+        services.TryAddSingleton<ImageFileReader>();
         services.TryAddSingleton<ImageEmbedder>();
         return services;
     }

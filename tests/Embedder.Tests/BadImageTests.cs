@@ -84,12 +84,17 @@ public sealed class BadImageTests(EmbedderFixture fixture)
         var outside = fixture.WriteFile("outside.jpg", TestImages.Jpeg(64, 64));
         var link = Path.Combine(allowed, "link.jpg");
         File.CreateSymbolicLink(link, outside);
+        var folderLink = Path.Combine(allowed, "folder-link");
+        Directory.CreateSymbolicLink(folderLink, fixture.Scratch);
         var reader = new ImageFileReader(Options.Create(new EmbeddingOptions { AllowedRoots = [allowed] }));
         var ct = TestContext.Current.CancellationToken;
 
         using (var ok = await reader.ReadAsync(inside, ct))
             Assert.True(ok.Span.Length > 0);
-        foreach (var path in new[] { outside, link, Path.Combine(allowed, "..", "outside.jpg"), allowed + "-sibling/x.jpg" })
+        using (var backInside = await reader.ReadAsync(Path.Combine(folderLink, "allowed", "inside.jpg"), ct))
+            Assert.True(backInside.Span.Length > 0); // a link that leads back under the root is fine
+        foreach (var path in new[] { outside, link, Path.Combine(allowed, "..", "outside.jpg"), allowed + "-sibling/x.jpg",
+                     Path.Combine(folderLink, "outside.jpg"), Path.Combine(folderLink, "allowed", "..", "outside.jpg") })
         {
             var error = await Assert.ThrowsAsync<ImageDecodeException>(async () => (await reader.ReadAsync(path, ct)).Dispose());
             Assert.Equal(DeadLetterReason.OutsideAllowedRoots, error.Reason);

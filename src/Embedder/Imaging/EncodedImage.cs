@@ -3,7 +3,7 @@ using System.Buffers;
 namespace ImageSearch.Embedder.Imaging;
 
 /// <summary>A file's bytes in a pooled buffer; dispose to hand the buffer back.</summary>
-internal sealed class EncodedImage(byte[] buffer, int length) : IDisposable
+public sealed class EncodedImage(byte[] buffer, int length) : IDisposable
 {
     private byte[]? _buffer = buffer;
 

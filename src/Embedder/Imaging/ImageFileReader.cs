@@ -5,21 +5,22 @@ using Microsoft.Extensions.Options;
 namespace ImageSearch.Embedder.Imaging;
 
 /// <summary>
-/// Reads an image file into a pooled buffer: checks the allowed roots and the byte limit before reading, and retries
-/// I/O errors that may be transient (network file systems, files still being written).
+/// Reads an image file into a pooled buffer: checks the allowed roots (<see cref="AllowedPaths"/>) and the byte limit
+/// before reading, and retries I/O errors that may be transient (network file systems, files still being written).
 /// </summary>
-internal sealed class ImageFileReader(IOptions<EmbeddingOptions> options)
+public sealed class ImageFileReader(IOptions<EmbeddingOptions> options)
 {
     private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1)];
 
     private readonly EmbeddingOptions _options = options.Value;
-    private readonly string[] _roots = options.Value.AllowedRoots.Select(AsFolder).ToArray();
+    private readonly AllowedPaths _allowed = new(options);
 
+    /// <summary>Reads the file that <paramref name="path"/> really leads to (symbolic links resolved).</summary>
     /// <exception cref="ImageDecodeException">Missing, empty, too large, unreadable, or outside the allowed roots.</exception>
     public async ValueTask<EncodedImage> ReadAsync(string path, CancellationToken cancellationToken)
     {
-        var file = new FileInfo(Path.GetFullPath(path));
-        CheckAllowed(file);
+        // Open the resolved path, so that what was checked is what is read.
+        var file = new FileInfo(_allowed.Resolve(path));
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -67,17 +68,4 @@ internal sealed class ImageFileReader(IOptions<EmbeddingOptions> options)
             throw;
         }
     }
-
-    private void CheckAllowed(FileInfo file)
-    {
-        if (_roots.Length == 0)
-            return;
-        // A link inside an allowed root may point anywhere: judge where it leads, not where it sits.
-        var target = file.Exists && file.LinkTarget is not null ? file.ResolveLinkTarget(returnFinalTarget: true)?.FullName : null;
-        foreach (var candidate in target is null ? [file.FullName] : new[] { file.FullName, target })
-            if (!_roots.Any(root => candidate.StartsWith(root, StringComparison.Ordinal)))
-                throw new ImageDecodeException(DeadLetterReason.OutsideAllowedRoots, $"{candidate} is outside the allowed roots");
-    }
-
-    private static string AsFolder(string root) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)) + Path.DirectorySeparatorChar;
 }

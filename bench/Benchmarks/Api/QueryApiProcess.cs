@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ImageSearch.Benchmarks.Api;
+
+/// <summary>
+/// The real query API in a child process on a loopback port, configured through environment variables, so requests cross
+/// a real socket and a real Kestrel. The child is this benchmark program again (<c>api --serve</c>), which runs the
+/// API's own entry point: that works the same from <c>dotnet run</c> and from a self-contained publish on a host
+/// without .NET.
+/// </summary>
+internal sealed class QueryApiProcess : IAsyncDisposable
+{
+    public const string ServeFlag = "--serve";
+
+    private readonly Process _process;
+
+    private QueryApiProcess(Process process, Uri address) => (_process, Address) = (process, address);
+
+    public Uri Address { get; }
+
+    public static async Task<QueryApiProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var self = Environment.ProcessPath!;
+        string[] arguments = Path.GetFileNameWithoutExtension(self) == "dotnet"
+            ? [Path.Combine(AppContext.BaseDirectory, "ImageSearch.Benchmarks.dll"), "api", ServeFlag]
+            : ["api", ServeFlag];
+        var start = new ProcessStartInfo(self, arguments)
+        {
+            WorkingDirectory = workingDirectory, // no appsettings.json there: only the settings below and the defaults
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings)
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        var process = Process.Start(start)!;
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var api = new QueryApiProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        using var client = new HttpClient { BaseAddress = api.Address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddMinutes(5); // a large store without a graph snapshot builds it at start
+        while (true)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"the query API exited with {process.ExitCode}:\n{string.Join('\n', log.TakeLast(30))}");
+            try
+            {
+                if ((await client.GetAsync("/health", cancellationToken)).StatusCode == HttpStatusCode.OK)
+                    return api;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"the query API did not become healthy:\n{string.Join('\n', log.TakeLast(30))}");
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    /// <summary>Runs the query API in this process until it is killed (the child's side of <see cref="StartAsync"/>).</summary>
+    public static int Serve()
+    {
+        typeof(QueryApi.QueryApiOptions).Assembly.EntryPoint!.Invoke(null, [Array.Empty<string>()]);
+        return 0;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(); // SIGKILL is fine: the store's upserts are durable, and nothing is written while benchmarking
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

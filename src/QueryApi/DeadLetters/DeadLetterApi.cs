@@ -1,0 +1,54 @@
+using ImageSearch.Contracts;
+using ImageSearch.DeadLetters;
+using ImageSearch.QueryApi.Errors;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ImageSearch.QueryApi.DeadLetters;
+
+public static class DeadLetterApi
+{
+    private const int MaxPageSize = 1000;
+
+    public static IEndpointRouteBuilder MapDeadLetterApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/dead-letters").WithTags("Dead letters");
+        group.MapGet("/", ListAsync)
+            .WithSummary("Counts per reason and one page of dead letters")
+            .WithDescription("Pages follow the journal: pass the previous page's 'next' as 'after'. Filter with 'reason'; 'includeReplayed' also lists replayed ones.");
+        group.MapPost("/replay", ReplayAsync)
+            .WithSummary("Publish open dead letters again (all, or one reason)")
+            .WithDescription("?reason=Corrupt or ?all=true. Images are sent to the embedders with the next attempt number; those failing again come back as new dead letters. Needs X-Api-Key when QueryApi:ApiKey is set.")
+            .AddEndpointFilter<ApiKeyFilter>();
+        return app;
+    }
+
+    private static async Task<Results<Ok<DeadLetterPage>, ProblemHttpResult>> ListAsync(
+        DeadLetterJournal journal, [FromQuery] DeadLetterReason? reason, [FromQuery] long? after, [FromQuery] int? limit,
+        [FromQuery] bool? includeReplayed, CancellationToken cancellationToken)
+    {
+        var size = limit ?? 50;
+        if (size is < 1 or > MaxPageSize)
+            return ReasonProblems.For(DeadLetterReason.InvalidMessage, $"limit must be between 1 and {MaxPageSize}, not {size}");
+        var counts = await journal.CountByReasonAsync(cancellationToken);
+        var items = await journal.ListAsync(reason, after ?? 0, size, cancellationToken, includeReplayed ?? false);
+        var next = items.Count == size ? items[^1].Id : (long?)null;
+        return TypedResults.Ok(new DeadLetterPage(counts.Sum(c => c.Open), counts, items, next));
+    }
+
+    private static async Task<Results<Ok<ReplayResponse>, ProblemHttpResult>> ReplayAsync(
+        DeadLetterReplayer replayer, ILoggerFactory loggers, [FromQuery] DeadLetterReason? reason, [FromQuery] bool? all, CancellationToken cancellationToken)
+    {
+        if ((reason is not null) == (all is true)) // exactly one of the two
+            return ReasonProblems.For(DeadLetterReason.InvalidMessage, "say what to replay: ?reason=<reason> or ?all=true (not both)");
+        var replayed = await replayer.ReplayAsync(reason, batchSize: 500, onBatch: null, cancellationToken);
+        loggers.CreateLogger(typeof(DeadLetterApi)).LogInformation("Replayed {Count} dead letters ({Reason})", replayed, reason?.ToString() ?? "all");
+        return TypedResults.Ok(new ReplayResponse(replayed, reason));
+    }
+}
+
+/// <param name="Open">Dead letters not replayed yet, over all reasons.</param>
+/// <param name="Next">Pass as <c>after</c> for the next page; null on the last page.</param>
+public sealed record DeadLetterPage(long Open, IReadOnlyList<ReasonCount> ByReason, IReadOnlyList<DeadLetterEntry> Items, long? Next);
+
+/// <param name="Reason">The reason replayed; null when all were.</param>
+public sealed record ReplayResponse(long Replayed, DeadLetterReason? Reason);

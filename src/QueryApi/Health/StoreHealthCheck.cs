@@ -1,0 +1,27 @@
+using ImageSearch.VectorStore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ImageSearch.QueryApi.Health;
+
+/// <summary>The store answers, and says what the served collection holds.</summary>
+internal sealed class StoreHealthCheck(IVectorStore store, ActiveCollection collection) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = await store.DescribeAsync(collection.Name, cancellationToken);
+            var data = new Dictionary<string, object> { ["collection"] = collection.Name, ["count"] = info?.Count ?? 0, ["store"] = store.GetType().Name };
+            if (info is null)
+                return HealthCheckResult.Healthy("the collection is not created yet (it is on the first insert)", data);
+            data["model"] = info.Spec.Model;
+            return info.Spec.Model == collection.Model.Id && info.Spec.Dimension == collection.Model.Dimension
+                ? HealthCheckResult.Healthy($"{info.Count:N0} images", data)
+                : HealthCheckResult.Unhealthy($"the collection holds {info.Spec.Dimension}-d vectors of model {info.Spec.Model}; queries are embedded with {collection.Model.Id}", data: data);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy($"the store does not answer: {e.Message}", e);
+        }
+    }
+}

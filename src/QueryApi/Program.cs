@@ -1,0 +1,23 @@
+using ImageSearch.QueryApi;
+using ImageSearch.QueryApi.DeadLetters;
+using ImageSearch.QueryApi.Health;
+using ImageSearch.QueryApi.Images;
+using ImageSearch.QueryApi.Insert;
+using ImageSearch.QueryApi.Search;
+using ImageSearch.ServiceDefaults;
+
+// Query API: search by image, insert, count, thumbnails, dead letters, health, metrics and the web page (docs/query-api.md).
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddQueryApi();
+builder.AddQueryApiBus();
+
+var app = builder.Build();
+app.UseQueryApi();
+app.MapSearchApi();
+app.MapInsertApi();
+app.MapImageApi();
+app.MapDeadLetterApi();
+app.MapHealthApi();
+app.MapApiDocs();
+app.Run();

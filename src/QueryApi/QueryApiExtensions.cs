@@ -1,0 +1,109 @@
+using ImageSearch.DeadLetters;
+using ImageSearch.Embedder;
+using ImageSearch.Indexer;
+using ImageSearch.QueryApi.Errors;
+using ImageSearch.QueryApi.Health;
+using ImageSearch.QueryApi.Images;
+using ImageSearch.QueryApi.Insert;
+using ImageSearch.QueryApi.Metrics;
+using ImageSearch.QueryApi.Search;
+using ImageSearch.ServiceDefaults;
+using ImageSearch.VectorStore;
+using MassTransit;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Scalar.AspNetCore;
+using Serilog;
+
+namespace ImageSearch.QueryApi;
+
+public static class QueryApiExtensions
+{
+    /// <summary>Everything the endpoints use, except the message bus (<see cref="AddQueryApiBus{TBuilder}"/>).</summary>
+    public static WebApplicationBuilder AddQueryApi(this WebApplicationBuilder builder)
+    {
+        builder.AddValidatedOptions<QueryApiOptions>(QueryApiOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<QueryApiOptions>, QueryApiOptionsValidator>();
+        var options = builder.Configuration.GetValidatedOptions<QueryApiOptions>(QueryApiOptions.Section);
+        ConfigureRequestLimits(builder, options);
+
+        builder.Services.AddEmbedding(builder.Configuration);
+        builder.Services.AddVectorStore(builder.Configuration);
+        builder.AddDeadLetterJournal();
+        builder.Services.AddSingleton<EnsuredCollections>();
+        builder.Services.AddSingleton<ActiveCollection>();
+        builder.Services.AddSingleton<UploadReader>();
+        builder.Services.AddSingleton<ImageSearcher>();
+        builder.Services.AddSingleton<ThumbnailRenderer>();
+        builder.Services.AddSingleton<ImageInserter>();
+        builder.Services.AddSingleton<UploadStore>();
+        builder.Services.AddSingleton<InsertTracking>();
+        builder.Services.AddSingleton<InsertProgress>();
+        builder.Services.AddScoped<InsertQueue>();
+
+        builder.Services.AddSingleton<ApiMetrics>();
+        builder.Services.AddSingleton<QueueDepthProbe>();
+        builder.Services.AddHostedService<PipelineGauges>();
+        builder.Services.AddSingleton<ModelWarmup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelWarmup>());
+        builder.Services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", timeout: TimeSpan.FromSeconds(5))
+            .AddCheck<ModelWarmup>("model");
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        // Binding failures (bad JSON, a query value of the wrong type) throw, so they reach the handler with their detail.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    /// <summary>
+    /// The message bus: the one place where this process joins it. The API only publishes (queued inserts, replays); the
+    /// standalone mode adds the embedder, indexer and dead-letter recorder consumers in the callback below.
+    /// </summary>
+    public static TBuilder AddQueryApiBus<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddMessageBus(bus =>
+        {
+            bus.ConfigureHealthCheckOptions(health => health.Name = "broker");
+        });
+        return builder;
+    }
+
+    public static WebApplication UseQueryApi(this WebApplication app)
+    {
+        // Outermost, so the log line has the final status: a refused upload is a 4xx at Information, not an error with a stack.
+        app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseHttpMetrics(o => o.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(app.Services.GetRequiredService<ApiMetrics>().Registry)));
+        return app;
+    }
+
+    /// <summary>OpenAPI at /openapi/v1.json, its browsable reference at /scalar, Prometheus at /metrics.</summary>
+    public static WebApplication MapApiDocs(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<ApiMetrics>().Registry);
+        return app;
+    }
+
+    /// <summary>Kestrel and the form reader bound a request as a whole; <see cref="UploadReader"/> then checks each file.</summary>
+    private static void ConfigureRequestLimits(WebApplicationBuilder builder, QueryApiOptions options)
+    {
+        var largest = (long)options.MaxUploadBytes * options.MaxUploadFiles + 1024 * 1024;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = largest);
+        builder.Services.Configure<FormOptions>(form =>
+        {
+            form.MultipartBodyLengthLimit = largest;
+            form.ValueCountLimit = 64;
+        });
+    }
+}

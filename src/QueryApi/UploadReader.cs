@@ -1,0 +1,43 @@
+using ImageSearch.Contracts;
+using ImageSearch.Embedder.Imaging;
+using Microsoft.Extensions.Options;
+
+namespace ImageSearch.QueryApi;
+
+/// <summary>
+/// Reads uploaded files into memory under the API's limits. The size is checked before reading (Kestrel and the form
+/// reader bound the request as a whole; this bounds each file with a clear message). What the bytes are is left to the
+/// embedding core's decoder, which sniffs the content and never trusts the name or the declared content type.
+/// </summary>
+public sealed class UploadReader(IOptions<QueryApiOptions> options)
+{
+    public const string FileField = "image";
+
+    private readonly QueryApiOptions _options = options.Value;
+
+    /// <summary>The files of field <see cref="FileField"/> (any field when that one is absent).</summary>
+    /// <exception cref="ImageDecodeException">A file is empty or over <see cref="QueryApiOptions.MaxUploadBytes"/>, or there are too many.</exception>
+    public async Task<IReadOnlyList<Upload>> ReadAsync(IFormCollection form, CancellationToken cancellationToken)
+    {
+        var files = form.Files.GetFiles(FileField) is { Count: > 0 } named ? named : form.Files;
+        if (files.Count == 0)
+            throw new ImageDecodeException(DeadLetterReason.InvalidMessage, $"the form has no file: send the image in field '{FileField}'");
+        if (files.Count > _options.MaxUploadFiles)
+            throw new ImageDecodeException(DeadLetterReason.InvalidMessage, $"{files.Count} files is over the limit of {_options.MaxUploadFiles} per request");
+        var uploads = new List<Upload>(files.Count);
+        foreach (var file in files)
+        {
+            if (file.Length > _options.MaxUploadBytes)
+                throw new ImageDecodeException(DeadLetterReason.TooManyBytes,
+                    $"{file.FileName}: {file.Length:N0} bytes is over the upload limit of {_options.MaxUploadBytes:N0}");
+            var bytes = new byte[file.Length];
+            await using (var stream = file.OpenReadStream())
+                await stream.ReadExactlyAsync(bytes, cancellationToken);
+            uploads.Add(new Upload(file.FileName, bytes));
+        }
+        return uploads;
+    }
+}
+
+/// <param name="Name">The client's file name: shown in messages, never used to decide anything.</param>
+public sealed record Upload(string Name, byte[] Bytes);

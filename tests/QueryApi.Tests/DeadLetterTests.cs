@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+using ImageSearch.Contracts;
+using ImageSearch.DeadLetters;
+using ImageSearch.QueryApi.DeadLetters;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImageSearch.QueryApi.Tests;
+
+/// <summary>The journal is filled through its own API (as the recorder does), then read and replayed over HTTP.</summary>
+public sealed class DeadLetterTests(SeededApi api)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<List<ImageDeadLettered>> RecordAsync(DeadLetterReason reason, int count, string tag)
+    {
+        var letters = Enumerable.Range(0, count)
+            .Select(i => new ImageDeadLettered(ImageIds.FromKey($"{tag}-{i}"), $"/photos/{tag}/{i}.jpg", "label", null, PipelineStage.Embed, reason, $"{reason} #{i}", 1, DateTimeOffset.UtcNow))
+            .ToList();
+        await api.Services.GetRequiredService<DeadLetterJournal>().RecordAsync(letters, Ct);
+        return letters;
+    }
+
+    [Fact]
+    public async Task ListsGroupedByReasonAndPages()
+    {
+        await RecordAsync(DeadLetterReason.TooManyPixels, 5, "pixels");
+        await RecordAsync(DeadLetterReason.TooSmall, 2, "small");
+        using var client = api.Client();
+
+        var all = (await client.GetFromJsonAsync<DeadLetterPage>("/dead-letters", Ct))!;
+        Assert.Equal(5, all.ByReason.Single(r => r.Reason == DeadLetterReason.TooManyPixels).Open);
+        Assert.Equal(2, all.ByReason.Single(r => r.Reason == DeadLetterReason.TooSmall).Open);
+        Assert.Equal(all.ByReason.Sum(r => r.Open), all.Open);
+
+        var pages = new List<DeadLetterPage>();
+        string url = "/dead-letters?reason=TooManyPixels&limit=2";
+        while (true)
+        {
+            var page = (await client.GetFromJsonAsync<DeadLetterPage>(url, Ct))!;
+            pages.Add(page);
+            if (page.Next is null)
+                break;
+            url = $"/dead-letters?reason=TooManyPixels&limit=2&after={page.Next}";
+        }
+        Assert.Equal([2, 2, 1], pages.Select(p => p.Items.Count));
+        var items = pages.SelectMany(p => p.Items).ToList();
+        Assert.All(items, i => Assert.Equal(DeadLetterReason.TooManyPixels, i.Reason));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"/photos/pixels/{i}.jpg"), items.Select(i => i.Path));
+    }
+
+    [Fact]
+    public async Task ReplaysOneReasonWithTheNextAttempt()
+    {
+        var letters = await RecordAsync(DeadLetterReason.Unreadable, 3, "unreadable");
+        var bus = api.Services.GetRequiredService<IBus>();
+        var published = new List<EmbedImage>();
+        var handle = bus.ConnectReceiveEndpoint("test-replay", e => e.Handler<EmbedImage>(c => { lock (published) published.Add(c.Message); return Task.CompletedTask; }));
+        await handle.Ready;
+        try
+        {
+            using var client = api.Client(withKey: true);
+            var response = await client.PostAsync("/dead-letters/replay?reason=Unreadable", null, Ct);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(3, (await response.Content.ReadFromJsonAsync<ReplayResponse>(Ct))!.Replayed);
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (published.Count(m => m.Path.StartsWith("/photos/unreadable/")) < 3 && DateTime.UtcNow < deadline)
+                await Task.Delay(50, Ct);
+            Assert.Equal(letters.Select(l => (l.ImageId, 2)).Order(), published.Where(m => m.Path.StartsWith("/photos/unreadable/")).Select(m => (m.ImageId, m.Attempt)).Order());
+            var counts = (await client.GetFromJsonAsync<DeadLetterPage>("/dead-letters", Ct))!.ByReason.Single(r => r.Reason == DeadLetterReason.Unreadable);
+            Assert.Equal((0, 3), (counts.Open, counts.Replayed));
+        }
+        finally
+        {
+            await handle.StopAsync(Ct);
+        }
+    }
+
+    [Theory]
+    [InlineData("/dead-letters/replay")]
+    [InlineData("/dead-letters/replay?reason=Corrupt&all=true")]
+    [InlineData("/dead-letters/replay?reason=NoSuchReason")]
+    public async Task ReplayNeedsExactlyOneChoice(string url)
+    {
+        using var client = api.Client(withKey: true);
+        await Problems.AssertProblemAsync(await client.PostAsync(url, null, Ct), HttpStatusCode.BadRequest);
+    }
+}
