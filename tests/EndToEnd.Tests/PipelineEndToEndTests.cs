@@ -23,7 +23,7 @@ public sealed class PipelineEndToEndTests(RabbitMqFixture rabbit)
         using var folder = new TempFolder();
         var bad = new BadFiles(folder.Path, photos[0]);
         await using var indexer = await IndexerHost.StartAsync(broker, folder.Path);
-        await using var embedder = await EmbedderProcess.StartAsync(broker, Settings(bad.Folder), folder.Path);
+        await using var embedder = await Embedders.StartAsync(broker, Settings(bad.Folder), folder.Path);
 
         Assert.Equal(0, (await IngestorProcess.RunAsync(broker.Settings, "publish", SharedData.ImageNet100)).ExitCode);
         var (csv, expected) = bad.WriteCsv(Path.Combine(folder.Path, "bad.csv"));
@@ -41,17 +41,17 @@ public sealed class PipelineEndToEndTests(RabbitMqFixture rabbit)
         Assert.All(letters, l => Assert.Equal((PipelineStage.Embed, 1), (l.Stage, l.Attempts)));
         Assert.Equal("bad", letters.Single(l => l.ImageId == 9001).Label);
         Assert.Null(await broker.CountAsync(QueueNames.EmbedImage + "_error", Cancel));
-        Assert.Equal(Photos, await embedder.MetricAsync("imagesearch_embedder_images_embedded_total"));
+        Assert.Equal(Photos, await embedder.MetricAsync(Embedders.ImagesEmbedded));
         foreach (var reason in expected.Values.Distinct())
             Assert.Equal(expected.Values.Count(r => r == reason), await embedder.MetricAsync($"imagesearch_embedder_dead_letters_total{{reason=\"{reason}\"}}"));
 
         // The same photos again: embedded again, stored once.
         Assert.Equal(0, (await IngestorProcess.RunAsync(broker.Settings, "publish", SharedData.ImageNet100)).ExitCode);
         await PipelineState.SettledAsync(broker, indexer, Photos, expected.Count, [embedder],
-            also: async () => await embedder.MetricAsync("imagesearch_embedder_images_embedded_total") >= 2 * Photos);
+            also: async () => await embedder.MetricAsync(Embedders.ImagesEmbedded) >= 2 * Photos);
 
         Assert.Equal(Photos, await indexer.CountAsync());
-        Assert.Equal(2 * Photos, await embedder.MetricAsync("imagesearch_embedder_images_embedded_total"));
+        Assert.Equal(2 * Photos, await embedder.MetricAsync(Embedders.ImagesEmbedded));
         Assert.Equal(expected.Count, (await indexer.DeadLettersAsync()).Count);
     }
 
@@ -63,8 +63,8 @@ public sealed class PipelineEndToEndTests(RabbitMqFixture rabbit)
         using var folder = new TempFolder();
         await using var indexer = await IndexerHost.StartAsync(broker, folder.Path);
         var started = await Task.WhenAll(
-            EmbedderProcess.StartAsync(broker, Settings(), folder.Path),
-            EmbedderProcess.StartAsync(broker, Settings(), folder.Path));
+            Embedders.StartAsync(broker, Settings(), folder.Path),
+            Embedders.StartAsync(broker, Settings(), folder.Path));
         await using var first = started[0];
         await using var second = started[1];
 
@@ -73,7 +73,7 @@ public sealed class PipelineEndToEndTests(RabbitMqFixture rabbit)
 
         Assert.Equal(Photos, await indexer.CountAsync());
         Assert.Empty(await indexer.DeadLettersAsync());
-        var shares = new[] { await first.MetricAsync("imagesearch_embedder_images_embedded_total"), await second.MetricAsync("imagesearch_embedder_images_embedded_total") };
+        var shares = new[] { await first.MetricAsync(Embedders.ImagesEmbedded), await second.MetricAsync(Embedders.ImagesEmbedded) };
         Assert.All(shares, share => Assert.True(share > 0, $"each embedder must take work; shares were {string.Join(" and ", shares)}"));
         Assert.Equal(Photos, shares.Sum());
         Assert.Equal(photos.Select(ImageIds.FromPath).Order(),

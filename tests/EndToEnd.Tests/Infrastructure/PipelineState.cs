@@ -1,4 +1,5 @@
 using ImageSearch.Pipeline.Tests.Infrastructure;
+using ImageSearch.Tests;
 
 namespace ImageSearch.EndToEnd.Tests.Infrastructure;
 
@@ -10,7 +11,7 @@ public static class PipelineState
     /// entries, <paramref name="also"/> holds, and every queue is empty. On timeout, fails with what was reached and the embedders' logs.
     /// </summary>
     public static async Task SettledAsync(
-        Broker broker, IndexerHost indexer, long count, int deadLetters, IReadOnlyList<EmbedderProcess> embedders,
+        Broker broker, IndexerHost indexer, long count, int deadLetters, IReadOnlyList<WorkerProcess> embedders,
         Func<Task<bool>>? also = null, int seconds = 120)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
