@@ -30,6 +30,7 @@ public static class EmbedderExtensions
         where TBuilder : IHostApplicationBuilder
     {
         builder.AddValidatedOptions<EmbedderOptions>(EmbedderOptions.Section);
+        EmbedderMetrics.Initialize();
         builder.Services.AddEmbedding(builder.Configuration);
         builder.Services.AddSingleton<ModelWarmup>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ModelWarmup>());

@@ -1,3 +1,4 @@
+using ImageSearch.Contracts;
 using Prometheus;
 
 namespace ImageSearch.Embedder;
@@ -15,4 +16,14 @@ internal static class EmbedderMetrics
     public static readonly Histogram BatchDuration = Metrics.CreateHistogram(
         "imagesearch_embedder_batch_duration_seconds", "Time to embed one consumed batch and publish its outputs.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.01, 2, 14) });
+
+    /// <summary>
+    /// Creates every series at 0 (one per dead-letter reason), so that /metrics lists them before the first batch and
+    /// Prometheus's rate() sees the first increase instead of a series appearing out of nowhere.
+    /// </summary>
+    public static void Initialize()
+    {
+        foreach (var reason in Enum.GetValues<DeadLetterReason>())
+            DeadLetters.WithLabels(reason.ToString());
+    }
 }

@@ -35,6 +35,7 @@ public static class IndexerExtensions
         where TBuilder : IHostApplicationBuilder
     {
         builder.AddValidatedOptions<IndexerOptions>(IndexerOptions.Section);
+        IndexerMetrics.Initialize();
         builder.Services.AddVectorStore(builder.Configuration);
         builder.Services.AddSingleton<EnsuredCollections>();
         builder.AddDeadLetterJournal();

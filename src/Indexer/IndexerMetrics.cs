@@ -1,3 +1,4 @@
+using ImageSearch.Contracts;
 using Prometheus;
 
 namespace ImageSearch.Indexer;
@@ -18,4 +19,14 @@ internal static class IndexerMetrics
 
     public static readonly Counter OutageRetries = Metrics.CreateCounter(
         "imagesearch_indexer_outage_retries_total", "Batches retried because the store was unavailable.");
+
+    /// <summary>
+    /// Creates every series at 0 (one per dead-letter reason), so that /metrics lists them before the first batch and
+    /// Prometheus's rate() sees the first increase instead of a series appearing out of nowhere.
+    /// </summary>
+    public static void Initialize()
+    {
+        foreach (var reason in Enum.GetValues<DeadLetterReason>())
+            DeadLetters.WithLabels(reason.ToString());
+    }
 }
