@@ -77,15 +77,17 @@ public sealed class PipelineBenchmark : IBenchmark
             .AppendLine("settings: batches of 32) embed them; the indexer (default settings, in the benchmark process) upserts into the embedded store. Time runs from the first publish")
             .AppendLine("until the store holds every id, with the embedders already warm. Every run is checked: the store count is exact, no dead letter, each embedder took work.")
             .AppendLine()
-            .AppendLine("| embedder processes | images | publish (s) | end to end (s) | img/s | images per embedder | embedder CPU (cores busy) |")
-            .AppendLine("|---:|---:|---:|---:|---:|---|---:|");
+            .AppendLine("| embedder processes | images | publish (s) | end to end (s) | img/s | images per embedder | cores busy: embedders | indexer + publisher | everything else |")
+            .AppendLine("|---:|---:|---:|---:|---:|---|---:|---:|---:|");
         foreach (var run in runs)
             text.AppendLine($"| {run.Embedders.Count} | {run.Messages:N0} | {run.Publish.TotalSeconds:N1} | {run.Elapsed.TotalSeconds:N1} | {run.ImagesPerSecond:N1} | "
-                + $"{string.Join(" / ", run.Embedders.Select(e => e.Embedded.ToString("N0")))} | {run.Embedders.Sum(e => e.Cpu.TotalSeconds) / run.Elapsed.TotalSeconds:N2} |");
+                + $"{string.Join(" / ", run.Embedders.Select(e => e.Embedded.ToString("N0")))} | {run.Embedders.Sum(e => e.Cpu.TotalSeconds) / run.Elapsed.TotalSeconds:N2} | "
+                + $"{run.BenchmarkCpu / run.Elapsed:N2} | {run.OtherCores:N2} |");
         text.AppendLine()
             .AppendLine($"On this {cores}-core machine the two embedder processes share the same {cores} cores (each runs ONNX Runtime with a thread per core, and the")
             .AppendLine("indexer and the broker run beside them), so a second process adds no throughput here: the point of the second row is that work is shared and the")
-            .AppendLine("count stays exact. With a GPU or a machine per process, each process brings its own device.")
+            .AppendLine("count stays exact. With a GPU or a machine per process, each process brings its own device. *Everything else* is the CPU the rest of")
+            .AppendLine("the machine used meanwhile (RabbitMQ, and anything else running): read the rates against it.")
             .AppendLine()
             .AppendLine("Embedder memory: RSS (VmRSS of /proc/PID/status) sampled every 250 ms, in MiB; *ready* is after the model warm-up, before the first message.")
             .AppendLine()

@@ -27,9 +27,15 @@ internal sealed record EmbedderReport(double Embedded, TimeSpan Cpu, long ReadyR
     public long RssAt(double progress) => (Samples.FirstOrDefault(s => s.Progress >= progress) ?? Samples[^1]).Bytes;
 }
 
-internal sealed record RunReport(int Messages, TimeSpan Elapsed, TimeSpan Publish, IReadOnlyList<EmbedderReport> Embedders)
+/// <param name="MachineCpu">CPU time of the whole machine during the run (every process, this one and RabbitMQ included).</param>
+/// <param name="BenchmarkCpu">CPU time of this process (indexer and publisher) during the run.</param>
+internal sealed record RunReport(
+    int Messages, TimeSpan Elapsed, TimeSpan Publish, IReadOnlyList<EmbedderReport> Embedders, TimeSpan MachineCpu, TimeSpan BenchmarkCpu)
 {
     public double ImagesPerSecond => Messages / Elapsed.TotalSeconds;
+
+    /// <summary>Cores kept busy by everything else on the machine (RabbitMQ, other users): noise to read the numbers against.</summary>
+    public double OtherCores => (MachineCpu - BenchmarkCpu - Embedders.Aggregate(TimeSpan.Zero, (sum, e) => sum + e.Cpu)) / Elapsed;
 }
 
 /// <summary>
@@ -53,6 +59,7 @@ internal static class PipelineRun
         {
             var ready = embedders.Select(e => e.ResidentBytes()).ToArray();
             var cpu = embedders.Select(e => e.CpuTime()).ToArray();
+            var (machineCpu, benchmarkCpu) = (MachineCpuTime(), Process.GetCurrentProcess().TotalProcessorTime);
             var samples = embedders.Select(_ => new List<RssSample>()).ToArray();
             var clock = Stopwatch.StartNew();
             var publish = new BulkPublisher(indexer.Bus).PublishAsync(
@@ -78,6 +85,7 @@ internal static class PipelineRun
                     throw new TimeoutException($"stuck at {stored} of {messages}:\n{string.Join("\n---\n", embedders.Select(e => e.Output[^Math.Min(3000, e.Output.Length)..]))}");
             }
             var elapsed = clock.Elapsed;
+            (machineCpu, benchmarkCpu) = (MachineCpuTime() - machineCpu, Process.GetCurrentProcess().TotalProcessorTime - benchmarkCpu);
 
             if (stored != messages)
                 throw new InvalidOperationException($"the store holds {stored} rows for {messages} distinct ids");
@@ -90,12 +98,20 @@ internal static class PipelineRun
                     embedders[i].CpuTime() - cpu[i], ready[i], samples[i]));
             if (reports.Any(r => r.Embedded == 0))
                 throw new InvalidOperationException($"an embedder took no work: {string.Join(", ", reports.Select(r => r.Embedded))}");
-            return new RunReport(messages, elapsed, published ?? elapsed, reports);
+            return new RunReport(messages, elapsed, published ?? elapsed, reports, machineCpu, benchmarkCpu);
         }
         finally
         {
             foreach (var embedder in embedders)
                 await embedder.DisposeAsync();
         }
+    }
+
+    /// <summary>Busy CPU time of the whole machine since boot (first line of /proc/stat: all but idle and iowait, in 1/100 s).</summary>
+    private static TimeSpan MachineCpuTime()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..].Select(long.Parse).ToArray();
+        var busy = fields.Sum() - fields[3] - fields[4];
+        return TimeSpan.FromSeconds(busy / 100.0);
     }
 }
