@@ -12,7 +12,7 @@ namespace ImageSearch.Embedder.Inference;
 /// until it is done; <see cref="ModelWarmupHealthCheck"/> reports not ready until then. A model that cannot run stops the start.
 /// Then it returns the memory that loading the model left behind.
 /// </summary>
-public sealed class ModelWarmup(ImageEmbedder embedder, IOptions<EmbeddingOptions> options, ILogger<ModelWarmup> logger) : IHostedService
+internal sealed class ModelWarmup(ImageEmbedder embedder, IOptions<EmbeddingOptions> options, ILogger<ModelWarmup> logger) : IHostedService
 {
     private volatile bool _warm;
 
