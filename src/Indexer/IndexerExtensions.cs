@@ -1,6 +1,7 @@
 using ImageSearch.DeadLetters;
 using ImageSearch.Indexer.Consumers;
 using ImageSearch.ServiceDefaults;
+using ImageSearch.ServiceDefaults.Monitoring;
 using ImageSearch.VectorStore;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,10 +11,14 @@ namespace ImageSearch.Indexer;
 
 public static class IndexerExtensions
 {
-    /// <summary>The indexer worker: its services and its bus, with the dead-letter recorder unless <c>DeadLetters:Record</c> is false.</summary>
+    /// <summary>
+    /// The indexer worker: monitoring endpoint (<c>Indexer:MetricsPort</c>), its services, and its bus with the dead-letter
+    /// recorder unless <c>DeadLetters:Record</c> is false.
+    /// </summary>
     public static TBuilder AddIndexer<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
+        builder.AddMonitoringEndpoint(builder.Configuration.GetValidatedOptions<IndexerOptions>(IndexerOptions.Section).MetricsPort);
         builder.AddIndexerServices();
         var recordDeadLetters = builder.Configuration.GetValidatedOptions<DeadLetterOptions>(DeadLetterOptions.Section).Record;
         builder.AddMessageBus(bus =>
@@ -30,6 +35,7 @@ public static class IndexerExtensions
         where TBuilder : IHostApplicationBuilder
     {
         builder.AddValidatedOptions<IndexerOptions>(IndexerOptions.Section);
+        IndexerMetrics.Initialize();
         builder.Services.AddVectorStore(builder.Configuration);
         builder.Services.AddSingleton<EnsuredCollections>();
         builder.AddDeadLetterJournal();

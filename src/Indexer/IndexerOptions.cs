@@ -33,4 +33,8 @@ public sealed class IndexerOptions
 
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Port of <c>/metrics</c> and <c>/health/ready|live</c>; 0 serves none.</summary>
+    [Range(0, 65_535)]
+    public int MetricsPort { get; set; }
 }

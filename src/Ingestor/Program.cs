@@ -1,7 +1,18 @@
 using ImageSearch.Ingestor.Cli;
 using Spectre.Console;
 
-// ingestor publish <folder|glob|csv> · ingestor dead-letters list|replay — see docs/pipeline.md.
-if (Console.IsOutputRedirected)
-    AnsiConsole.Profile.Width = 240; // a log file or pipe: keep each summary line whole instead of wrapping at 80
-return await IngestorCommands.Create().Parse(args).InvokeAsync();
+namespace ImageSearch.Ingestor;
+
+/// <summary>
+/// <c>ingestor publish &lt;folder|glob|csv&gt;</c> · <c>ingestor dead-letters list|replay</c> — see docs/pipeline.md.
+/// In a namespace, not top-level statements, so that projects referencing this one keep their own <c>Program</c>.
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (Console.IsOutputRedirected)
+            AnsiConsole.Profile.Width = 240; // a log file or pipe: keep each summary line whole instead of wrapping at 80
+        return await IngestorCommands.Create().Parse(args).InvokeAsync();
+    }
+}

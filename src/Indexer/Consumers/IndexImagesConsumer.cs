@@ -3,6 +3,7 @@ using ImageSearch.VectorStore;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Prometheus;
 
 namespace ImageSearch.Indexer.Consumers;
 
@@ -57,7 +58,9 @@ public sealed class IndexImagesConsumer(
         {
             try
             {
-                await store.UpsertAsync(collection, accepted.Select(i => new VectorRecord(i.ImageId, i.Vector, i.Path, i.Label)).ToList(), cancellationToken);
+                using (IndexerMetrics.UpsertDuration.NewTimer())
+                    await store.UpsertAsync(collection, accepted.Select(i => new VectorRecord(i.ImageId, i.Vector, i.Path, i.Label)).ToList(), cancellationToken);
+                IndexerMetrics.VectorsIndexed.Inc(accepted.Count);
                 logger.LogInformation("Indexed {Count} vectors into {Collection}", accepted.Count, collection);
             }
             catch (CollectionMismatchException mismatch)
@@ -68,6 +71,8 @@ public sealed class IndexImagesConsumer(
             }
         }
 
+        foreach (var letter in rejected)
+            IndexerMetrics.DeadLetters.WithLabels(letter.Reason.ToString()).Inc();
         if (rejected.Count > 0)
             logger.LogWarning("Dead-lettered {Count} vectors for {Collection}: {Message}", rejected.Count, collection, rejected[0].Message);
         return rejected;

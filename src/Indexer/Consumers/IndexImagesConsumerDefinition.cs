@@ -37,6 +37,7 @@ public sealed class IndexImagesConsumerDefinition : ConsumerDefinition<IndexImag
         consumerConfigurator.UseMessageRetry(retry =>
         {
             retry.Handle<StoreUnavailableException>();
+            retry.ConnectRetryObserver(new OutageRetryCounter());
             retry.Exponential(int.MaxValue, _options.RetryMinInterval, _options.RetryMaxInterval, _options.RetryMinInterval);
         });
     }

@@ -9,6 +9,8 @@ namespace ImageSearch.Pipeline.Tests.Indexer;
 public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
 {
     private const string Model = "test-model";
+    private const string OutageRetries = "imagesearch_indexer_outage_retries_total";
+    private const string VectorsIndexed = "imagesearch_indexer_vectors_indexed_total";
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private static Dictionary<string, string?> Settings(string journal) => new()
@@ -59,11 +61,15 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         var (broker, folder) = await QueueAsync(rabbit, Enumerable.Range(1, 20).Select(i => Embedded(i)));
         using var _ = folder;
         var store = new RecordingVectorStore { FailUpsert = call => call <= 5 ? (new StoreUnavailableException("store is down"), null) : (null, null) };
+        // Process-wide counters, which tests running beside this one may raise too: compare at least.
+        var (retriesBefore, indexedBefore) = (await MetricSamples.ReadAsync(OutageRetries), await MetricSamples.ReadAsync(VectorsIndexed));
 
         using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
         await Eventually.HoldsAsync(() => store.Records("images").Count == 20, "20 vectors are stored after the outage");
 
         Assert.Equal(6, store.UpsertCalls);
+        Assert.True(await MetricSamples.ReadAsync(OutageRetries) - retriesBefore >= 5, "each retry of the outage is counted");
+        Assert.True(await MetricSamples.ReadAsync(VectorsIndexed) - indexedBefore >= 20, "the indexed vectors are counted");
         Assert.True(await broker.CountAsync(QueueNames.DeadLetters, Cancel) is null or 0, "nothing is dead-lettered for an outage");
         Assert.Null(await broker.CountAsync(QueueNames.IndexImage + "_error", Cancel));
     }

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using ImageSearch.Ingestor.Publishing;
+using ImageSearch.Ingestor.Sources;
+using ImageSearch.Tests;
+
+namespace ImageSearch.Benchmarks.Pipeline;
+
+/// <summary>One RSS sample of one embedder, with the share of the run stored at that moment.</summary>
+internal sealed record RssSample(TimeSpan Elapsed, double Progress, long Bytes);
+
+/// <summary>What one embedder process did during a run.</summary>
+internal sealed record EmbedderReport(double Embedded, TimeSpan Cpu, long ReadyRss, IReadOnlyList<RssSample> Samples)
+{
+    public long PeakRss => Samples.Max(s => s.Bytes);
+
+    /// <summary>Median RSS over the second half of the run: where memory settles once every buffer and pool has been used.</summary>
+    public long SteadyRss
+    {
+        get
+        {
+            var late = Samples.Where(s => s.Elapsed >= Samples[^1].Elapsed / 2).Select(s => s.Bytes).Order().ToList();
+            return late[late.Count / 2];
+        }
+    }
+
+    /// <summary>RSS at the first sample taken once <paramref name="progress"/> of the run was stored.</summary>
+    public long RssAt(double progress) => (Samples.FirstOrDefault(s => s.Progress >= progress) ?? Samples[^1]).Bytes;
+}
+
+/// <param name="MachineCpu">CPU time of the whole machine during the run (every process, this one and RabbitMQ included).</param>
+/// <param name="BenchmarkCpu">CPU time of this process (indexer and publisher) during the run.</param>
+internal sealed record RunReport(
+    int Messages, TimeSpan Elapsed, TimeSpan Publish, IReadOnlyList<EmbedderReport> Embedders, TimeSpan MachineCpu, TimeSpan BenchmarkCpu)
+{
+    public double ImagesPerSecond => Messages / Elapsed.TotalSeconds;
+
+    /// <summary>Cores kept busy by everything else on the machine (RabbitMQ, other users): noise to read the numbers against.</summary>
+    public double OtherCores => (MachineCpu - BenchmarkCpu - Embedders.Aggregate(TimeSpan.Zero, (sum, e) => sum + e.Cpu)) / Elapsed;
+}
+
+/// <summary>
+/// One measured run: start the embedder processes and wait until they are ready (model warm), publish the CSV with the
+/// ingestor's <see cref="BulkPublisher"/>, and time until the store holds every id, sampling each embedder's RSS meanwhile.
+/// </summary>
+internal static class PipelineRun
+{
+    private static readonly TimeSpan SampleEvery = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan StallLimit = TimeSpan.FromMinutes(2);
+
+    public static async Task<RunReport> RunAsync(
+        BenchIndexer indexer, IReadOnlyDictionary<string, string?> bus, string csv, int messages, int embedderCount, string folder,
+        CancellationToken cancellationToken)
+    {
+        var collection = $"pipeline_{embedderCount}_embedders";
+        var settings = bus.Append(KeyValuePair.Create("Embedder:TimeLimit", (string?)"00:00:00.2"));
+        var embedders = await Task.WhenAll(Enumerable.Range(0, embedderCount).Select(_ =>
+            WorkerProcess.StartAsync("ImageSearch.Embedder.dll", settings, "Embedder:MetricsPort", folder, TimeSpan.FromMinutes(2), cancellationToken)));
+        try
+        {
+            var ready = embedders.Select(e => e.ResidentBytes()).ToArray();
+            var cpu = embedders.Select(e => e.CpuTime()).ToArray();
+            var (machineCpu, benchmarkCpu) = (MachineCpuTime(), Process.GetCurrentProcess().TotalProcessorTime);
+            var samples = embedders.Select(_ => new List<RssSample>()).ToArray();
+            var clock = Stopwatch.StartNew();
+            var publish = new BulkPublisher(indexer.Bus).PublishAsync(
+                new CsvSource(csv), new BulkPublishOptions(Collection: collection), new PublishTally(), cancellationToken);
+            TimeSpan? published = null;
+            var (stored, lastProgress) = (0L, clock.Elapsed);
+            while (stored < messages)
+            {
+                for (var i = 0; i < embedders.Length; i++)
+                    samples[i].Add(new RssSample(clock.Elapsed, stored / (double)messages, embedders[i].ResidentBytes()));
+                if (published is null && publish.IsCompleted)
+                {
+                    published = clock.Elapsed;
+                    var summary = await publish;
+                    if (summary.Published != messages)
+                        throw new InvalidOperationException($"published {summary.Published} of {messages} (failed {summary.Failed})");
+                }
+                await Task.Delay(SampleEvery, cancellationToken);
+                var now = await indexer.CountAsync(collection, cancellationToken);
+                if (now > stored)
+                    (stored, lastProgress) = (now, clock.Elapsed);
+                else if (clock.Elapsed - lastProgress > StallLimit)
+                    throw new TimeoutException($"stuck at {stored} of {messages}:\n{string.Join("\n---\n", embedders.Select(e => e.Output[^Math.Min(3000, e.Output.Length)..]))}");
+            }
+            var elapsed = clock.Elapsed;
+            (machineCpu, benchmarkCpu) = (MachineCpuTime() - machineCpu, Process.GetCurrentProcess().TotalProcessorTime - benchmarkCpu);
+
+            if (stored != messages)
+                throw new InvalidOperationException($"the store holds {stored} rows for {messages} distinct ids");
+            if ((await indexer.Journal.CountByReasonAsync(cancellationToken)).Sum(r => r.Open) is var dead and > 0)
+                throw new InvalidOperationException($"{dead} dead letters for a CSV of good photos");
+            var reports = new List<EmbedderReport>();
+            for (var i = 0; i < embedders.Length; i++)
+                reports.Add(new EmbedderReport(
+                    await embedders[i].MetricAsync("imagesearch_embedder_images_embedded_total", cancellationToken),
+                    embedders[i].CpuTime() - cpu[i], ready[i], samples[i]));
+            if (reports.Any(r => r.Embedded == 0))
+                throw new InvalidOperationException($"an embedder took no work: {string.Join(", ", reports.Select(r => r.Embedded))}");
+            return new RunReport(messages, elapsed, published ?? elapsed, reports, machineCpu, benchmarkCpu);
+        }
+        finally
+        {
+            foreach (var embedder in embedders)
+                await embedder.DisposeAsync();
+        }
+    }
+
+    /// <summary>Busy CPU time of the whole machine since boot (first line of /proc/stat: all but idle and iowait, in 1/100 s).</summary>
+    private static TimeSpan MachineCpuTime()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..].Select(long.Parse).ToArray();
+        var busy = fields.Sum() - fields[3] - fields[4];
+        return TimeSpan.FromSeconds(busy / 100.0);
+    }
+}

@@ -1,0 +1,29 @@
+using ImageSearch.Contracts;
+using Prometheus;
+
+namespace ImageSearch.Embedder;
+
+/// <summary>The embedder's Prometheus metrics, defined once for the process (prometheus-net's default registry).</summary>
+internal static class EmbedderMetrics
+{
+    public static readonly Counter ImagesEmbedded = Metrics.CreateCounter(
+        "imagesearch_embedder_images_embedded_total", "Images turned into vectors and published for indexing.");
+
+    public static readonly Counter DeadLetters = Metrics.CreateCounter(
+        "imagesearch_embedder_dead_letters_total", "Images the embedder dead-lettered, by reason.", "reason");
+
+    // 10 ms to ~80 s: a small CPU batch takes about a second, a large GPU batch tens of milliseconds.
+    public static readonly Histogram BatchDuration = Metrics.CreateHistogram(
+        "imagesearch_embedder_batch_duration_seconds", "Time to embed one consumed batch and publish its outputs.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.01, 2, 14) });
+
+    /// <summary>
+    /// Creates every series at 0 (one per dead-letter reason), so that /metrics lists them before the first batch and
+    /// Prometheus's rate() sees the first increase instead of a series appearing out of nowhere.
+    /// </summary>
+    public static void Initialize()
+    {
+        foreach (var reason in Enum.GetValues<DeadLetterReason>())
+            DeadLetters.WithLabels(reason.ToString());
+    }
+}

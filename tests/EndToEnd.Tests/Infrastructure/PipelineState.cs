@@ -1,0 +1,31 @@
+using ImageSearch.Pipeline.Tests.Infrastructure;
+using ImageSearch.Tests;
+
+namespace ImageSearch.EndToEnd.Tests.Infrastructure;
+
+/// <summary>Waits on the real state of a running pipeline: store count, journal and queue depths. No fixed sleeps.</summary>
+public static class PipelineState
+{
+    /// <summary>
+    /// Polls until the store holds at least <paramref name="count"/> rows, the journal at least <paramref name="deadLetters"/>
+    /// entries, <paramref name="also"/> holds, and every queue is empty. On timeout, fails with what was reached and the embedders' logs.
+    /// </summary>
+    public static async Task SettledAsync(
+        Broker broker, IndexerHost indexer, long count, int deadLetters, IReadOnlyList<WorkerProcess> embedders,
+        Func<Task<bool>>? also = null, int seconds = 120)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var (stored, letters) = (await indexer.CountAsync(), (await indexer.DeadLettersAsync()).Count);
+            if (stored >= count && letters >= deadLetters && (also is null || await also()) && await broker.IdleAsync())
+                return;
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"after {seconds} s: {stored}/{count} stored, {letters}/{deadLetters} dead letters, queues idle: {await broker.IdleAsync()}\n"
+                    + string.Join('\n', embedders.Select((e, i) => $"--- embedder {i + 1} ---\n{Tail(e.Output)}")));
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
+}
