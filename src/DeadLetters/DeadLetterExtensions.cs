@@ -1,6 +1,7 @@
 using ImageSearch.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +14,8 @@ public static class DeadLetterExtensions
         where TBuilder : IHostApplicationBuilder
     {
         builder.AddValidatedOptions<DeadLetterOptions>(DeadLetterOptions.Section);
-        builder.Services.AddSingleton(sp => new DeadLetterJournal(sp.GetRequiredService<IOptions<DeadLetterOptions>>().Value.Path));
-        builder.Services.AddScoped<DeadLetterReplayer>();
+        builder.Services.TryAddSingleton(sp => new DeadLetterJournal(sp.GetRequiredService<IOptions<DeadLetterOptions>>().Value.Path));
+        builder.Services.TryAddScoped<DeadLetterReplayer>();
         return builder;
     }
 

@@ -32,9 +32,7 @@ public static class EmbedderExtensions
         builder.AddValidatedOptions<EmbedderOptions>(EmbedderOptions.Section);
         EmbedderMetrics.Initialize();
         builder.Services.AddEmbedding(builder.Configuration);
-        builder.Services.AddSingleton<ModelWarmup>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<ModelWarmup>());
-        builder.Services.AddHealthChecks().AddCheck<ModelWarmupHealthCheck>("model", tags: [HealthTags.Ready]);
+        builder.Services.AddModelWarmup();
         return builder;
     }
 

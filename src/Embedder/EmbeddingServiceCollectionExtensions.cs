@@ -1,4 +1,6 @@
 using ImageSearch.Embedder.Imaging;
+using ImageSearch.Embedder.Inference;
+using ImageSearch.ServiceDefaults.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +24,21 @@ public static class EmbeddingServiceCollectionExtensions
         services.TryAddSingleton<AllowedPaths>();
         services.TryAddSingleton<ImageFileReader>();
         services.TryAddSingleton<ImageEmbedder>();
+        return services;
+    }
+
+    /// <summary>
+    /// Warms the model up while the host starts (one full batch of a synthetic image) and adds the "model" readiness check,
+    /// unhealthy until then. Register it before the bus, so nothing is consumed or answered before the model is ready.
+    /// Safe to call twice (the standalone query API hosts the embedder consumer too).
+    /// </summary>
+    public static IServiceCollection AddModelWarmup(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(ModelWarmup)))
+            return services;
+        services.AddSingleton<ModelWarmup>();
+        services.AddHostedService(provider => provider.GetRequiredService<ModelWarmup>());
+        services.AddHealthChecks().AddCheck<ModelWarmupHealthCheck>("model", tags: [HealthTags.Ready]);
         return services;
     }
 }

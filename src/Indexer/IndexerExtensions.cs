@@ -5,6 +5,7 @@ using ImageSearch.ServiceDefaults.Monitoring;
 using ImageSearch.VectorStore;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace ImageSearch.Indexer;
@@ -37,7 +38,7 @@ public static class IndexerExtensions
         builder.AddValidatedOptions<IndexerOptions>(IndexerOptions.Section);
         IndexerMetrics.Initialize();
         builder.Services.AddVectorStore(builder.Configuration);
-        builder.Services.AddSingleton<EnsuredCollections>();
+        builder.Services.TryAddSingleton<EnsuredCollections>();
         builder.AddDeadLetterJournal();
         return builder;
     }

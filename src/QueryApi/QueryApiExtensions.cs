@@ -7,10 +7,12 @@ using ImageSearch.QueryApi.Images;
 using ImageSearch.QueryApi.Insert;
 using ImageSearch.QueryApi.Metrics;
 using ImageSearch.QueryApi.Search;
+using ImageSearch.QueryApi.Standalone;
 using ImageSearch.ServiceDefaults;
 using ImageSearch.VectorStore;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Scalar.AspNetCore;
@@ -31,7 +33,7 @@ public static class QueryApiExtensions
         builder.Services.AddEmbedding(builder.Configuration);
         builder.Services.AddVectorStore(builder.Configuration);
         builder.AddDeadLetterJournal();
-        builder.Services.AddSingleton<EnsuredCollections>();
+        builder.Services.TryAddSingleton<EnsuredCollections>();
         builder.Services.AddSingleton<ActiveCollection>();
         builder.Services.AddSingleton<UploadReader>();
         builder.Services.AddSingleton<ImageSearcher>();
@@ -45,11 +47,9 @@ public static class QueryApiExtensions
         builder.Services.AddSingleton<ApiMetrics>();
         builder.Services.AddSingleton<QueueDepthProbe>();
         builder.Services.AddHostedService<PipelineGauges>();
-        builder.Services.AddSingleton<ModelWarmup>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelWarmup>());
-        builder.Services.AddHealthChecks()
-            .AddCheck<StoreHealthCheck>("store", timeout: TimeSpan.FromSeconds(5))
-            .AddCheck<ModelWarmup>("model");
+        builder.Services.AddModelWarmup();
+        builder.Services.AddHostedService<StoreOpener>();
+        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", timeout: TimeSpan.FromSeconds(5));
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
@@ -67,9 +67,12 @@ public static class QueryApiExtensions
     public static TBuilder AddQueryApiBus<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
+        var standalone = StandaloneExtensions.IsEnabled(builder);
         builder.AddMessageBus(bus =>
         {
             bus.ConfigureHealthCheckOptions(health => health.Name = "broker");
+            if (standalone)
+                bus.AddStandaloneConsumers();
         });
         return builder;
     }

@@ -15,6 +15,9 @@ public static class VectorStoreServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddVectorStore(this IServiceCollection services, IConfiguration configuration)
     {
+        // Idempotent: the standalone process composes the query API and the indexer, which both ask for the store.
+        if (services.Any(d => d.ServiceType == typeof(IVectorStore)))
+            return services;
         services.AddOptions<VectorStoreOptions>()
             .Bind(configuration.GetSection(VectorStoreOptions.Section))
             .ValidateDataAnnotations()
