@@ -7,7 +7,7 @@ public sealed class EmbeddedStoreOptions
 {
     /// <summary>Directory holding <c>store.db</c> (SQLite, the source of truth) and the HNSW snapshots.</summary>
     [Required]
-    public string Path { get; set; } = ".data/store";
+    public string Path { get; set; } = "data/store";
 
     /// <summary>Collections with at least this many rows get an HNSW graph; smaller ones are searched exactly.</summary>
     [Range(1, int.MaxValue)]
