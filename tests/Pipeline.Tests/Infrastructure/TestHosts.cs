@@ -18,7 +18,7 @@ public static class TestHosts
         StartAsync(broker, settings, builder =>
         {
             builder.AddIndexer();
-            builder.Services.AddSingleton(store); // registered last: wins over the placeholder
+            builder.Services.AddSingleton(store); // registered last: wins over the configured store
         });
 
     /// <summary>A process that only publishes (like the CLI), with the journal at <paramref name="journal"/>.</summary>
