@@ -42,12 +42,12 @@ internal static class NodeProcesses
     }
 
     /// <summary>Node processes whose data folder (in the temporary folder) starts with <paramref name="folderPrefix"/>, with that folder.</summary>
-    private static IEnumerable<(int Pid, string Folder)> Find(string folderPrefix)
+    internal static IEnumerable<(int Pid, string Folder)> Find(string folderPrefix)
     {
         var marker = "RABBITMQ_MNESIA_BASE=" + Path.Combine(Path.GetTempPath(), folderPrefix);
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(entry), out var pid))
+            if (!int.TryParse(Path.GetFileName(entry), out var pid) || IsPortMapper(entry))
                 continue;
             string environment;
             try
@@ -61,6 +61,22 @@ internal static class NodeProcesses
             var variable = environment.Split('\0').FirstOrDefault(v => v.StartsWith(marker, StringComparison.Ordinal));
             if (variable is not null)
                 yield return (pid, Path.GetDirectoryName(variable["RABBITMQ_MNESIA_BASE=".Length..])!);
+        }
+    }
+
+    /// <summary>
+    /// The first node on a machine starts epmd, which inherits that node's environment but serves every node here:
+    /// killing it with its node would make all other running nodes unreachable for rabbitmqctl.
+    /// </summary>
+    private static bool IsPortMapper(string processFolder)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(processFolder, "comm")).Trim() == "epmd";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
