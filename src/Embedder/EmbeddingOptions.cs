@@ -52,6 +52,8 @@ public sealed class EmbeddingOptions : IValidatableObject
 
     public ProjectionOptions Projection { get; set; } = new();
 
+    public ObjectCropOptions ObjectCrop { get; set; } = new();
+
     /// <summary>The descriptor's full path, resolved as documented on <see cref="Model"/>.</summary>
     public string ResolveModelPath()
     {
@@ -66,9 +68,12 @@ public sealed class EmbeddingOptions : IValidatableObject
             yield return new ValidationResult($"model descriptor not found: {ResolveModelPath()}", [nameof(Model)]);
         if (AllowedRoots.Any(string.IsNullOrWhiteSpace))
             yield return new ValidationResult("allowed roots must not be blank", [nameof(AllowedRoots)]);
-        var nested = new List<ValidationResult>();
-        Validator.TryValidateObject(Projection, new ValidationContext(Projection), nested, validateAllProperties: true);
-        foreach (var result in nested)
-            yield return new ValidationResult(result.ErrorMessage, result.MemberNames.Select(m => $"{nameof(Projection)}:{m}"));
+        foreach (var (name, section) in new (string, object)[] { (nameof(Projection), Projection), (nameof(ObjectCrop), ObjectCrop) })
+        {
+            var nested = new List<ValidationResult>();
+            Validator.TryValidateObject(section, new ValidationContext(section), nested, validateAllProperties: true);
+            foreach (var result in nested)
+                yield return new ValidationResult(result.ErrorMessage, result.MemberNames.Select(m => $"{name}:{m}"));
+        }
     }
 }

@@ -21,6 +21,7 @@ public sealed class ImageEmbedder : IDisposable
     private readonly ImageDecoder _decoder;
     private readonly ImageFileReader _files;
     private readonly ImagePreprocessor _preprocessor;
+    private readonly LargestObjectFinder? _objectFinder;
     private readonly OnnxFeatureExtractor _extractor;
     private readonly VectorPostProcessor _postProcessor;
     private readonly ArrayPool<float> _inputs;
@@ -38,9 +39,10 @@ public sealed class ImageEmbedder : IDisposable
         _decoder = decoder;
         _files = new ImageFileReader(options);
         _preprocessor = new ImagePreprocessor(model);
+        _objectFinder = _options.ObjectCrop.Enabled ? new LargestObjectFinder(_options.ObjectCrop) : null;
         _extractor = new OnnxFeatureExtractor(model, _options, logger);
         _postProcessor = new VectorPostProcessor(_extractor.FeatureLength, _options.Projection);
-        Model = new EmbeddingModelInfo(model.Id + _postProcessor.IdSuffix, _postProcessor.Dimension, _extractor.Provider);
+        Model = new EmbeddingModelInfo(model.Id + (_objectFinder is null ? "" : "+crop") + _postProcessor.IdSuffix, _postProcessor.Dimension, _extractor.Provider);
         Descriptor = model;
         // Two buffers per concurrent call (one being filled, one in inference); a few callers at once stay pooled.
         _inputs = ArrayPool<float>.Create(_options.MaxBatchSize * _preprocessor.TensorLength, maxArraysPerBucket: 8);
@@ -65,7 +67,12 @@ public sealed class ImageEmbedder : IDisposable
     public Task<IReadOnlyList<EmbeddingResult>> EmbedEncodedAsync(IReadOnlyList<ReadOnlyMemory<byte>> images, CancellationToken ct) =>
         EmbedAsync(images.Count, (i, _) => ValueTask.FromResult(_decoder.Decode(images[i].Span, MinimumSide)), ct);
 
-    private int MinimumSide => _options.ReducedDecoding ? _preprocessor.MinimumSourceSide : 0;
+    /// <summary>
+    /// The shorter side reduced decoding must keep. With the object crop on, twice the model input, so an object
+    /// spanning half the photo still reaches the model at full resolution.
+    /// </summary>
+    private int MinimumSide => !_options.ReducedDecoding ? 0
+        : _objectFinder is null ? _preprocessor.MinimumSourceSide : 2 * _preprocessor.MinimumSourceSide;
 
     private async Task<IReadOnlyList<EmbeddingResult>> EmbedAsync(int count, Func<int, CancellationToken, ValueTask<Mat>> decode, CancellationToken ct)
     {
@@ -103,7 +110,8 @@ public sealed class ImageEmbedder : IDisposable
             try
             {
                 using var image = await decode(batch.Start + slot, token);
-                _preprocessor.Write(image, batch.Input.AsSpan(slot * _preprocessor.TensorLength, _preprocessor.TensorLength));
+                using var objectRegion = _objectFinder is null ? null : new Mat(image, _objectFinder.Find(image));
+                _preprocessor.Write(objectRegion ?? image, batch.Input.AsSpan(slot * _preprocessor.TensorLength, _preprocessor.TensorLength));
             }
             catch (ImageDecodeException e)
             {

@@ -40,7 +40,7 @@ public sealed class ProjectionTests(EmbedderFixture fixture)
         var worst = 0f;
         for (var i = 0; i < vectors.Length; i++)
             for (var j = i + 1; j < vectors.Length; j++)
-                worst = Math.Max(worst, Math.Abs(Dot(vectors[i], vectors[j]) - Dot(projected[i], projected[j])));
+                worst = Math.Max(worst, Math.Abs(Similarity.Dot(vectors[i], vectors[j]) - Similarity.Dot(projected[i], projected[j])));
 
         // Johnson–Lindenstrauss: at 256 dimensions cosines move by about 1/sqrt(256) ≈ 0.06, rarely much more.
         Assert.True(worst < 0.25f, $"largest change of a cosine similarity: {worst}");
@@ -61,6 +61,4 @@ public sealed class ProjectionTests(EmbedderFixture fixture)
         // algorithm); a change here means stored projected vectors no longer match new queries.
         Assert.Equal([false, false, false, false, false, true, false, false], column.Select(v => v > 0).ToArray());
     }
-
-    private static float Dot(float[] a, float[] b) => a.Zip(b, (x, y) => x * y).Sum();
 }

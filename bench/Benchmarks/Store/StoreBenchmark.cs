@@ -11,7 +11,7 @@ namespace ImageSearch.Benchmarks.Store;
 /// HNSW inserts included above the threshold), search latency p50/p99 and recall@10 against exact search for several
 /// ef values, memory (managed heap, RSS, index), and reopen time (SQLite read + snapshot load, or full rebuild).
 /// Options: --sizes 10000,100000,1000000 --data random,structured --ef 64,128,192,256,384 --queries 200
-///          --m 16 --ef-construction 128 --quantization F16 --rerank 4 --threshold 20000 --batch 1000 --rebuild-up-to 100000
+///          --m/--ef-construction/--quantization/--rerank (default: HnswOptions) --threshold 20000 --batch 1000 --rebuild-up-to 100000
 ///          --section store (the docs/benchmarks.md section to write, so variants can sit side by side)
 /// </summary>
 public sealed class StoreBenchmark : IBenchmark
