@@ -25,14 +25,12 @@ public sealed class PipelineBenchmark : IBenchmark
             return 1;
         }
         var data = arguments.DataFolder();
-        var photos = Directory.EnumerateFiles(Path.Combine(data, "imagenet-100"), "*.JPEG", SearchOption.AllDirectories)
-            .Concat(Directory.EnumerateFiles(Path.Combine(data, "imagenet-1k-samples"), "*.JPEG"))
-            .Order(StringComparer.Ordinal).ToList();
+        var photos = IngestInput.Photos(data);
 
         var folder = Directory.CreateTempSubdirectory("imagesearch-pipeline-bench-").FullName;
         try
         {
-            var csv = WriteCsv(Path.Combine(folder, "images.csv"), photos, messages);
+            var csv = IngestInput.WriteCsv(Path.Combine(folder, "images.csv"), photos, messages);
             await using var node = await RabbitMqNode.StartAsync(virtualHosts: 0, cancellationToken);
             var bus = new Dictionary<string, string?> { ["Bus:Host"] = "127.0.0.1", ["Bus:Port"] = node.Port.ToString() };
             await using var indexer = await BenchIndexer.StartAsync(bus, folder, cancellationToken);
@@ -53,16 +51,6 @@ public sealed class PipelineBenchmark : IBenchmark
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    /// <summary><paramref name="count"/> distinct ids over the photos, repeated: every line is a new image to the store.</summary>
-    private static string WriteCsv(string path, List<string> photos, int count)
-    {
-        using var writer = new StreamWriter(path);
-        writer.WriteLine("id,path,label");
-        for (var i = 0; i < count; i++)
-            writer.WriteLine($"{i + 1},{photos[i % photos.Count]},bench");
-        return path;
     }
 
     private static string Report(List<RunReport> runs, int distinctPhotos)

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text;
+using ImageSearch.Benchmarks.Embedding;
+using ImageSearch.DeadLetters;
+using ImageSearch.Embedder;
+using ImageSearch.Indexer;
+using ImageSearch.Ingestor.Publishing;
+using ImageSearch.Ingestor.Sources;
+using ImageSearch.ServiceDefaults;
+using ImageSearch.VectorStore;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ImageSearch.Benchmarks.Pipeline;
+
+/// <summary>
+/// The whole pipeline in one process, as the standalone mode composes it (in-memory transport, embed and index consumers,
+/// embedded store): publish, embed, index until the store holds every id. Needs no broker, so it also runs on the GPU
+/// host, where it shows whether the consumers keep the GPU fed. Each configuration is MessageLimit×ConcurrencyLimit.
+/// </summary>
+public sealed class InProcessIngestBenchmark : IBenchmark
+{
+    public string Name => "ingest";
+
+    public string Description => "in-process pipeline img/s (in-memory bus) [--provider cpu|cuda] [--messages 10000] [--configs 32x1,64x2 (batch×concurrent batches)]";
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var arguments = new BenchmarkArguments(args);
+        var provider = arguments.Provider();
+        var messages = int.Parse(arguments.Get("messages", "10000"));
+        var configs = arguments.Get("configs", provider == ExecutionProvider.Cuda ? "64x1,64x2,256x1,256x2" : "32x1")
+            .Split(',').Select(c => c.Split('x') is [var b, var n] ? (Batch: int.Parse(b), Concurrency: int.Parse(n)) : throw new ArgumentException($"config '{c}': use BATCHxCONCURRENCY"))
+            .ToList();
+        var photos = IngestInput.Photos(arguments.DataFolder());
+        var folder = Directory.CreateTempSubdirectory("imagesearch-ingest-bench-").FullName;
+        try
+        {
+            var csv = IngestInput.WriteCsv(Path.Combine(folder, "images.csv"), photos, messages);
+            var rows = new List<string>();
+            foreach (var (batch, concurrency) in configs)
+            {
+                var run = Path.Combine(folder, $"{batch}x{concurrency}");
+                using var host = await StartAsync(provider, batch, concurrency, run, cancellationToken);
+                // Warm-up: the first batches of each size pick their GPU kernels; not part of the timing.
+                var warmup = IngestInput.WriteCsv(Path.Combine(run, "warmup.csv"), photos, 2 * batch * concurrency);
+                await IngestAsync(host, warmup, "warmup", 2 * batch * concurrency, cancellationToken);
+
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var clock = Stopwatch.StartNew();
+                await IngestAsync(host, csv, "bench", messages, cancellationToken);
+                var elapsed = clock.Elapsed;
+                var cores = (Process.GetCurrentProcess().TotalProcessorTime - cpu) / elapsed;
+                var line = $"| {batch} | {concurrency} | {messages:N0} | {elapsed.TotalSeconds:N1} | {messages / elapsed.TotalSeconds:N0} | {cores:N1} |";
+                Console.WriteLine(line);
+                rows.Add(line);
+                await host.StopAsync(CancellationToken.None);
+            }
+            var markdown = Report(provider, photos.Count, rows);
+            Console.WriteLine(markdown);
+            BenchmarkReport.Write($"{Name}-{provider.ToString().ToLowerInvariant()}", markdown);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<IHost> StartAsync(ExecutionProvider provider, int batch, int concurrency, string folder, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(folder);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = folder });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Bus:Transport"] = nameof(BusTransport.InMemory),
+            ["VectorStore:Embedded:Path"] = Path.Combine(folder, "store"),
+            ["DeadLetters:Path"] = Path.Combine(folder, "dead-letters.db"),
+            ["Embedding:ExecutionProvider"] = provider.ToString(),
+            ["Embedding:MaxBatchSize"] = batch.ToString(),
+            ["Embedder:MessageLimit"] = batch.ToString(),
+            ["Embedder:ConcurrencyLimit"] = concurrency.ToString(),
+            ["Embedder:TimeLimit"] = "00:00:00.2",
+        });
+        builder.Logging.ClearProviders();
+        builder.AddEmbedderServices();
+        builder.AddIndexerServices();
+        builder.AddMessageBus(bus =>
+        {
+            bus.AddEmbedImagesConsumer();
+            bus.AddIndexImagesConsumer();
+            bus.AddDeadLetterRecorder();
+        });
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return host;
+    }
+
+    /// <summary>Publishes the CSV into <paramref name="collection"/> and waits until the store holds every id, with no dead letter.</summary>
+    private static async Task IngestAsync(IHost host, string csv, string collection, int count, CancellationToken cancellationToken)
+    {
+        var store = host.Services.GetRequiredService<IVectorStore>();
+        var summary = await new BulkPublisher(host.Services.GetRequiredService<IBus>())
+            .PublishAsync(new CsvSource(csv), new BulkPublishOptions(Collection: collection), new PublishTally(), cancellationToken);
+        if (summary.Published != count)
+            throw new InvalidOperationException($"published {summary.Published} of {count}");
+        var journal = host.Services.GetRequiredService<DeadLetterJournal>();
+        while (((await store.DescribeAsync(collection, cancellationToken))?.Count ?? 0) < count)
+        {
+            if ((await journal.CountByReasonAsync(cancellationToken)).Sum(r => r.Open) is var dead and > 0)
+                throw new InvalidOperationException($"{dead} dead letters for a CSV of good photos");
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    private static string Report(ExecutionProvider provider, int distinctPhotos, List<string> rows)
+    {
+        var device = provider == ExecutionProvider.Cuda ? $"{provider} provider ({EmbeddingSetup.GpuName() ?? "no GPU found"})" : $"{provider} provider";
+        var text = new StringBuilder()
+            .AppendLine($"### In-process pipeline: publish → embed → index in one process, {device}")
+            .AppendLine()
+            .AppendLine("`dotnet run -c Release --project bench/Benchmarks -- ingest`: the standalone composition (MassTransit in-memory transport, the embed and")
+            .AppendLine($"index consumers, the embedded store) ingests a CSV of distinct ids over the {distinctPhotos:N0} shared JPEG photos; time from the first publish until the")
+            .AppendLine("store holds every id, after a warm-up of two rounds of batches. Batch = `Embedder:MessageLimit` = `Embedding:MaxBatchSize`; concurrent = `Embedder:ConcurrencyLimit`.")
+            .AppendLine()
+            .AppendLine("| batch | concurrent batches | images | seconds | img/s | cores busy |")
+            .AppendLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in rows)
+            text.AppendLine(row);
+        return text.ToString();
+    }
+}
