@@ -68,7 +68,7 @@ internal static class NodeProcesses
     /// The first node on a machine starts epmd, which inherits that node's environment but serves every node here:
     /// killing it with its node would make all other running nodes unreachable for rabbitmqctl.
     /// </summary>
-    private static bool IsPortMapper(string processFolder)
+    internal static bool IsPortMapper(string processFolder)
     {
         try
         {

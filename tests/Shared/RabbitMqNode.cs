@@ -14,7 +14,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
 {
     private const string Server = "/usr/sbin/rabbitmq-server";
     private const string Ctl = "/usr/sbin/rabbitmqctl";
-    private const string FolderPrefix = "imagesearch-rabbitmq-";
+    internal const string FolderPrefix = "imagesearch-rabbitmq-";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 

@@ -5,8 +5,9 @@ namespace ImageSearch.Embedder.Imaging;
 /// <summary>
 /// Finds the largest object on a plain background without a detector model: the border's median colour is the
 /// background, pixels far from it (in Lab, so distance follows perceived colour) are foreground, and the biggest
-/// connected blob, with a margin, is the object. Photos whose border is not plain are scenes and stay whole, so
-/// turning the crop on never damages ordinary photos. Works on a small copy: the box, not detail, is what counts.
+/// connected blob, with a margin, is the object. Photos whose border is not plain are scenes and stay whole (but a
+/// scene with a plain sky or studio backdrop does get cropped: hence off by default). Works on a small copy: the box,
+/// not detail, is what counts.
 /// Thread-safe (no state besides the options).
 /// </summary>
 public sealed class LargestObjectFinder(ObjectCropOptions options)

@@ -13,26 +13,14 @@ public sealed class NodeProcessesTests(RabbitMqFixture rabbit)
     {
         rabbit.NewBroker();
         var portMappers = Directory.EnumerateDirectories("/proc")
-            .Where(p => int.TryParse(Path.GetFileName(p), out _) && ReadComm(p) == "epmd")
+            .Where(p => int.TryParse(Path.GetFileName(p), out _) && NodeProcesses.IsPortMapper(p))
             .Select(p => int.Parse(Path.GetFileName(p)))
             .ToList();
         Assert.NotEmpty(portMappers);
 
-        var nodeProcesses = NodeProcesses.Find("imagesearch-rabbitmq-").Select(p => p.Pid).ToList();
+        var nodeProcesses = NodeProcesses.Find(RabbitMqNode.FolderPrefix).Select(p => p.Pid).ToList();
 
         Assert.NotEmpty(nodeProcesses);
         Assert.Empty(nodeProcesses.Intersect(portMappers));
-    }
-
-    private static string? ReadComm(string processFolder)
-    {
-        try
-        {
-            return File.ReadAllText(Path.Combine(processFolder, "comm")).Trim();
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 }
