@@ -6,6 +6,7 @@ using ImageSearch.Embedder;
 using ImageSearch.Indexer;
 using ImageSearch.Ingestor.Publishing;
 using ImageSearch.Ingestor.Sources;
+using ImageSearch.QueryApi.Standalone;
 using ImageSearch.ServiceDefaults;
 using ImageSearch.VectorStore;
 using MassTransit;
@@ -88,12 +89,7 @@ public sealed class InProcessIngestBenchmark : IBenchmark
         builder.Logging.ClearProviders();
         builder.AddEmbedderServices();
         builder.AddIndexerServices();
-        builder.AddMessageBus(bus =>
-        {
-            bus.AddEmbedImagesConsumer();
-            bus.AddIndexImagesConsumer();
-            bus.AddDeadLetterRecorder();
-        });
+        builder.AddMessageBus(bus => bus.AddStandaloneConsumers());
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return host;

@@ -25,13 +25,9 @@ public static class StandaloneExtensions
         return builder;
     }
 
-    /// <summary>The consumers that the worker processes would otherwise host.</summary>
-    internal static void AddStandaloneConsumers(this IBusRegistrationConfigurator bus)
-    {
-        bus.AddEmbedImagesConsumer();
-        bus.AddIndexImagesConsumer();
-        bus.AddDeadLetterRecorder();
-    }
+    /// <summary>The consumers that the worker processes would otherwise host (also composed by the in-process ingest benchmark).</summary>
+    public static IBusRegistrationConfigurator AddStandaloneConsumers(this IBusRegistrationConfigurator bus) =>
+        bus.AddEmbedImagesConsumer().AddIndexImagesConsumer().AddDeadLetterRecorder();
 
     internal static bool IsEnabled(IHostApplicationBuilder builder) =>
         builder.Configuration.GetSection(StandaloneOptions.Section).GetValue<bool>(nameof(StandaloneOptions.Enabled));
