@@ -22,10 +22,8 @@ public sealed class LargestObjectFinder(ObjectCropOptions options)
     public Rect Find(Mat bgr)
     {
         var whole = new Rect(0, 0, bgr.Width, bgr.Height);
-        var scale = Math.Min(1.0, (double)WorkingSide / Math.Max(bgr.Width, bgr.Height));
-        using var small = new Mat();
-        Cv2.Resize(bgr, small, new Size(Math.Max(1, (int)Math.Round(bgr.Width * scale)), Math.Max(1, (int)Math.Round(bgr.Height * scale))),
-            interpolation: InterpolationFlags.Area);
+        var scale = Downscale.FactorToFit(bgr.Size(), WorkingSide);
+        using var small = Downscale.ToFit(bgr, WorkingSide);
         if (small.Width <= 4 * BorderWidth || small.Height <= 4 * BorderWidth)
             return whole;
         using var lab = new Mat();

@@ -19,13 +19,7 @@ public sealed class ThumbnailRenderer(ImageFileReader reader, ImageDecoder decod
         using var encoded = await reader.ReadAsync(path, cancellationToken);
         // Decoding at 1/2..1/8 is allowed while the shorter side stays at the thumbnail size: much less work for photos.
         using var image = decoder.Decode(encoded.Span, minimumSide: _size);
-        var scale = Math.Min(1.0, (double)_size / Math.Max(image.Width, image.Height));
-        using var thumbnail = new Mat();
-        if (scale < 1)
-            Cv2.Resize(image, thumbnail, new Size(Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale))),
-                interpolation: InterpolationFlags.Area);
-        else
-            image.CopyTo(thumbnail);
+        using var thumbnail = Downscale.ToFit(image, _size);
         Cv2.ImEncode(".jpg", thumbnail, out var jpeg, new ImageEncodingParam(ImwriteFlags.JpegQuality, Quality));
         return jpeg;
     }
