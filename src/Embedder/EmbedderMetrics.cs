@@ -1,4 +1,4 @@
-using ImageSearch.Contracts;
+using ImageSearch.ServiceDefaults.Monitoring;
 using Prometheus;
 
 namespace ImageSearch.Embedder;
@@ -17,13 +17,6 @@ internal static class EmbedderMetrics
         "imagesearch_embedder_batch_duration_seconds", "Time to embed one consumed batch and publish its outputs.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.01, 2, 14) });
 
-    /// <summary>
-    /// Creates every series at 0 (one per dead-letter reason), so that /metrics lists them before the first batch and
-    /// Prometheus's rate() sees the first increase instead of a series appearing out of nowhere.
-    /// </summary>
-    public static void Initialize()
-    {
-        foreach (var reason in Enum.GetValues<DeadLetterReason>())
-            DeadLetters.WithLabels(reason.ToString());
-    }
+    /// <summary>Defines the metrics at start, with a zero series per dead-letter reason.</summary>
+    public static void Initialize() => ReasonSeries.StartAtZero(DeadLetters);
 }

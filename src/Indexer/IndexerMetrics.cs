@@ -1,4 +1,4 @@
-using ImageSearch.Contracts;
+using ImageSearch.ServiceDefaults.Monitoring;
 using Prometheus;
 
 namespace ImageSearch.Indexer;
@@ -20,13 +20,6 @@ internal static class IndexerMetrics
     public static readonly Counter OutageRetries = Metrics.CreateCounter(
         "imagesearch_indexer_outage_retries_total", "Batches retried because the store was unavailable.");
 
-    /// <summary>
-    /// Creates every series at 0 (one per dead-letter reason), so that /metrics lists them before the first batch and
-    /// Prometheus's rate() sees the first increase instead of a series appearing out of nowhere.
-    /// </summary>
-    public static void Initialize()
-    {
-        foreach (var reason in Enum.GetValues<DeadLetterReason>())
-            DeadLetters.WithLabels(reason.ToString());
-    }
+    /// <summary>Defines the metrics at start, with a zero series per dead-letter reason.</summary>
+    public static void Initialize() => ReasonSeries.StartAtZero(DeadLetters);
 }
