@@ -15,9 +15,9 @@ internal sealed class StoreHealthCheck(IVectorStore store, ActiveCollection coll
             if (info is null)
                 return HealthCheckResult.Healthy("the collection is not created yet (it is on the first insert)", data);
             data["model"] = info.Spec.Model;
-            return info.Spec.Model == collection.Model.Id && info.Spec.Dimension == collection.Model.Dimension
-                ? HealthCheckResult.Healthy($"{info.Count:N0} images", data)
-                : HealthCheckResult.Unhealthy($"the collection holds {info.Spec.Dimension}-d vectors of model {info.Spec.Model}; queries are embedded with {collection.Model.Id}", data: data);
+            return CollectionMismatch.Differences(collection.Spec, info.Spec) is { Count: > 0 } differences
+                ? HealthCheckResult.Unhealthy($"queries cannot be compared with the stored vectors: {string.Join("; ", differences)}", data: data)
+                : HealthCheckResult.Healthy($"{info.Count:N0} images", data);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
