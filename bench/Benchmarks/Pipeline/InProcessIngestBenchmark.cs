@@ -4,8 +4,6 @@ using ImageSearch.Benchmarks.Embedding;
 using ImageSearch.DeadLetters;
 using ImageSearch.Embedder;
 using ImageSearch.Indexer;
-using ImageSearch.Ingestor.Publishing;
-using ImageSearch.Ingestor.Sources;
 using ImageSearch.QueryApi.Standalone;
 using ImageSearch.ServiceDefaults;
 using ImageSearch.VectorStore;
@@ -77,7 +75,6 @@ public sealed class InProcessIngestBenchmark : IBenchmark
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = folder });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Bus:Transport"] = nameof(BusTransport.InMemory),
             ["VectorStore:Embedded:Path"] = Path.Combine(folder, "store"),
             ["DeadLetters:Path"] = Path.Combine(folder, "dead-letters.db"),
             ["Embedding:ExecutionProvider"] = provider.ToString(),
@@ -87,8 +84,7 @@ public sealed class InProcessIngestBenchmark : IBenchmark
             ["Embedder:TimeLimit"] = "00:00:00.2",
         });
         builder.Logging.ClearProviders();
-        builder.AddEmbedderServices();
-        builder.AddIndexerServices();
+        builder.AddStandaloneWorkers();
         builder.AddMessageBus(bus => bus.AddStandaloneConsumers());
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
@@ -99,15 +95,11 @@ public sealed class InProcessIngestBenchmark : IBenchmark
     private static async Task IngestAsync(IHost host, string csv, string collection, int count, CancellationToken cancellationToken)
     {
         var store = host.Services.GetRequiredService<IVectorStore>();
-        var summary = await new BulkPublisher(host.Services.GetRequiredService<IBus>())
-            .PublishAsync(new CsvSource(csv), new BulkPublishOptions(Collection: collection), new PublishTally(), cancellationToken);
-        if (summary.Published != count)
-            throw new InvalidOperationException($"published {summary.Published} of {count}");
         var journal = host.Services.GetRequiredService<DeadLetterJournal>();
+        await IngestInput.PublishAsync(host.Services.GetRequiredService<IBus>(), csv, collection, count, cancellationToken);
         while (((await store.DescribeAsync(collection, cancellationToken))?.Count ?? 0) < count)
         {
-            if ((await journal.CountByReasonAsync(cancellationToken)).Sum(r => r.Open) is var dead and > 0)
-                throw new InvalidOperationException($"{dead} dead letters for a CSV of good photos");
+            await IngestInput.ThrowOnDeadLettersAsync(journal, cancellationToken);
             await Task.Delay(50, cancellationToken);
         }
     }

@@ -16,16 +16,27 @@ public static class StandaloneExtensions
     {
         if (!IsEnabled(builder))
             return builder;
-        // Highest priority: the in-memory transport is what makes this one process, whatever appsettings.json says.
-        builder.Configuration.AddInMemoryCollection([new($"{BusOptions.Section}:{nameof(BusOptions.Transport)}", nameof(BusTransport.InMemory))]);
         builder.AddValidatedOptions<StandaloneOptions>(StandaloneOptions.Section);
-        builder.AddEmbedderServices();
-        builder.AddIndexerServices();
+        builder.AddStandaloneWorkers();
         builder.Services.AddHostedService<IngestOnStart>();
         return builder;
     }
 
-    /// <summary>The consumers that the worker processes would otherwise host (also composed by the in-process ingest benchmark).</summary>
+    /// <summary>
+    /// The embedder's and the indexer's services over the in-memory transport; their consumers join the bus through
+    /// <see cref="AddStandaloneConsumers"/>. Also composed by the in-process ingest benchmark.
+    /// </summary>
+    public static TBuilder AddStandaloneWorkers<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        // Highest priority: the in-memory transport is what makes this one process, whatever appsettings.json says.
+        builder.Configuration.AddInMemoryCollection([new($"{BusOptions.Section}:{nameof(BusOptions.Transport)}", nameof(BusTransport.InMemory))]);
+        builder.AddEmbedderServices();
+        builder.AddIndexerServices();
+        return builder;
+    }
+
+    /// <summary>The consumers that the worker processes would otherwise host.</summary>
     public static IBusRegistrationConfigurator AddStandaloneConsumers(this IBusRegistrationConfigurator bus) =>
         bus.AddEmbedImagesConsumer().AddIndexImagesConsumer().AddDeadLetterRecorder();
 
