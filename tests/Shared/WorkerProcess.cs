@@ -26,7 +26,7 @@ public sealed partial class WorkerProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public int MetricsPort { get; }
+    private int MetricsPort { get; }
 
     /// <summary>Everything the process wrote so far (its logs).</summary>
     public string Output
@@ -34,7 +34,14 @@ public sealed partial class WorkerProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    /// <summary>Starts <paramref name="assembly"/> and waits until its <c>/health/ready</c> answers 200.</summary>
+    /// <summary>The last <paramref name="characters"/> of <see cref="Output"/>, for failure messages.</summary>
+    public string OutputTail(int characters)
+    {
+        var output = Output;
+        return output.Length <= characters ? output : output[^characters..];
+    }
+
+    /// <summary>Starts <paramref name="assembly"/> (beside this program, or an absolute path) and waits until its <c>/health/ready</c> answers 200.</summary>
     /// <param name="settings">Configuration keys as in appsettings.json (<c>Bus:Host</c>), passed as environment variables.</param>
     /// <param name="portSetting">The key of its monitoring port, e.g. <c>Embedder:MetricsPort</c>.</param>
     /// <param name="workingDirectory">Where it runs; without an appsettings.json there, only the settings and the defaults in code apply.</param>
@@ -173,7 +180,8 @@ public sealed partial class WorkerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>A port nothing listens on now, on loopback (the OS picks it).</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

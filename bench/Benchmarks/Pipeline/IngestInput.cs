@@ -1,6 +1,11 @@
+using ImageSearch.DeadLetters;
+using ImageSearch.Ingestor.Publishing;
+using ImageSearch.Ingestor.Sources;
+using MassTransit;
+
 namespace ImageSearch.Benchmarks.Pipeline;
 
-/// <summary>What the ingest benchmarks publish: the 1,100 shared photos, repeated under distinct ids.</summary>
+/// <summary>What the ingest benchmarks publish (the 1,100 shared photos, repeated under distinct ids), and the checks every run makes.</summary>
 internal static class IngestInput
 {
     /// <summary>imagenet-100 and imagenet-1k-samples, in a fixed order.</summary>
@@ -17,5 +22,21 @@ internal static class IngestInput
         for (var i = 0; i < count; i++)
             writer.WriteLine($"{i + 1},{photos[i % photos.Count]},bench");
         return path;
+    }
+
+    /// <summary>Publishes the CSV into <paramref name="collection"/> with the ingestor's publisher; throws unless all <paramref name="count"/> lines went out.</summary>
+    public static async Task PublishAsync(IPublishEndpoint bus, string csv, string collection, int count, CancellationToken cancellationToken)
+    {
+        var summary = await new BulkPublisher(bus).PublishAsync(
+            new CsvSource(csv), new BulkPublishOptions(Collection: collection), new PublishTally(), cancellationToken);
+        if (summary.Published != count)
+            throw new InvalidOperationException($"published {summary.Published} of {count} (failed {summary.Failed})");
+    }
+
+    /// <summary>Throws at the first open dead letter: the input is good photos only, so one means the run is broken.</summary>
+    public static async Task ThrowOnDeadLettersAsync(DeadLetterJournal journal, CancellationToken cancellationToken)
+    {
+        if ((await journal.CountByReasonAsync(cancellationToken)).Sum(r => r.Open) is var dead and > 0)
+            throw new InvalidOperationException($"{dead} dead letters for a CSV of good photos");
     }
 }

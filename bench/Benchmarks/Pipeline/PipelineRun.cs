@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ImageSearch.Ingestor.Publishing;
-using ImageSearch.Ingestor.Sources;
 using ImageSearch.Tests;
 
 namespace ImageSearch.Benchmarks.Pipeline;
@@ -54,7 +53,7 @@ internal static class PipelineRun
         var collection = $"pipeline_{embedderCount}_embedders";
         var settings = bus.Append(KeyValuePair.Create("Embedder:TimeLimit", (string?)"00:00:00.2"));
         var embedders = await Task.WhenAll(Enumerable.Range(0, embedderCount).Select(_ =>
-            WorkerProcess.StartAsync("ImageSearch.Embedder.dll", settings, "Embedder:MetricsPort", folder, TimeSpan.FromMinutes(2), cancellationToken)));
+            WorkerProcess.StartAsync(EmbedderAssembly(), settings, "Embedder:MetricsPort", folder, TimeSpan.FromMinutes(2), cancellationToken)));
         try
         {
             var ready = embedders.Select(e => e.ResidentBytes()).ToArray();
@@ -62,8 +61,7 @@ internal static class PipelineRun
             var (machineCpu, benchmarkCpu) = (MachineCpuTime(), Process.GetCurrentProcess().TotalProcessorTime);
             var samples = embedders.Select(_ => new List<RssSample>()).ToArray();
             var clock = Stopwatch.StartNew();
-            var publish = new BulkPublisher(indexer.Bus).PublishAsync(
-                new CsvSource(csv), new BulkPublishOptions(Collection: collection), new PublishTally(), cancellationToken);
+            var publish = IngestInput.PublishAsync(indexer.Bus, csv, collection, messages, cancellationToken);
             TimeSpan? published = null;
             var (stored, lastProgress) = (0L, clock.Elapsed);
             while (stored < messages)
@@ -73,24 +71,23 @@ internal static class PipelineRun
                 if (published is null && publish.IsCompleted)
                 {
                     published = clock.Elapsed;
-                    var summary = await publish;
-                    if (summary.Published != messages)
-                        throw new InvalidOperationException($"published {summary.Published} of {messages} (failed {summary.Failed})");
+                    await publish;
                 }
+                await IngestInput.ThrowOnDeadLettersAsync(indexer.Journal, cancellationToken);
                 await Task.Delay(SampleEvery, cancellationToken);
                 var now = await indexer.CountAsync(collection, cancellationToken);
                 if (now > stored)
                     (stored, lastProgress) = (now, clock.Elapsed);
                 else if (clock.Elapsed - lastProgress > StallLimit)
-                    throw new TimeoutException($"stuck at {stored} of {messages}:\n{string.Join("\n---\n", embedders.Select(e => e.Output[^Math.Min(3000, e.Output.Length)..]))}");
+                    throw new TimeoutException($"stuck at {stored} of {messages}:\n{string.Join("\n---\n", embedders.Select(e => e.OutputTail(3000)))}");
             }
             var elapsed = clock.Elapsed;
             (machineCpu, benchmarkCpu) = (MachineCpuTime() - machineCpu, Process.GetCurrentProcess().TotalProcessorTime - benchmarkCpu);
 
+            await publish; // when the store filled before the loop saw the publish finish
             if (stored != messages)
                 throw new InvalidOperationException($"the store holds {stored} rows for {messages} distinct ids");
-            if ((await indexer.Journal.CountByReasonAsync(cancellationToken)).Sum(r => r.Open) is var dead and > 0)
-                throw new InvalidOperationException($"{dead} dead letters for a CSV of good photos");
+            await IngestInput.ThrowOnDeadLettersAsync(indexer.Journal, cancellationToken);
             var reports = new List<EmbedderReport>();
             for (var i = 0; i < embedders.Length; i++)
                 reports.Add(new EmbedderReport(
@@ -105,6 +102,20 @@ internal static class PipelineRun
             foreach (var embedder in embedders)
                 await embedder.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// The embedder as its own build wrote it, not the copy in this program's folder: that folder also holds the query
+    /// API's packages (Serilog.AspNetCore and its formatters), which the embedder's Serilog configuration reader finds
+    /// there and then cannot load, so the worker would stop at start.
+    /// </summary>
+    private static string EmbedderAssembly()
+    {
+        // This program runs from bench/Benchmarks/bin/<configuration>/<framework>/; the embedder's build mirrors it under src/Embedder.
+        var framework = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
+        var configuration = framework.Parent!.Name;
+        var path = Path.Combine(BenchmarkReport.RepositoryRoot(), "src", "Embedder", "bin", configuration, framework.Name, "ImageSearch.Embedder.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"the embedder is not built: dotnet build src/Embedder -c {configuration}", path);
     }
 
     /// <summary>Busy CPU time of the whole machine since boot (first line of /proc/stat: all but idle and iowait, in 1/100 s).</summary>

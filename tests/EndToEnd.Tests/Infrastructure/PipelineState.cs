@@ -22,10 +22,8 @@ public static class PipelineState
                 return;
             if (DateTime.UtcNow > deadline)
                 Assert.Fail($"after {seconds} s: {stored}/{count} stored, {letters}/{deadLetters} dead letters, queues idle: {await broker.IdleAsync()}\n"
-                    + string.Join('\n', embedders.Select((e, i) => $"--- embedder {i + 1} ---\n{Tail(e.Output)}")));
+                    + string.Join('\n', embedders.Select((e, i) => $"--- embedder {i + 1} ---\n{e.OutputTail(4000)}")));
             await Task.Delay(200, TestContext.Current.CancellationToken);
         }
     }
-
-    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
 }
