@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using ImageSearch.Contracts;
 using ImageSearch.DeadLetters;
+using ImageSearch.Pipeline.Tests.Infrastructure;
 using ImageSearch.QueryApi.DeadLetters;
-using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageSearch.QueryApi.Tests;
@@ -54,28 +54,17 @@ public sealed class DeadLetterTests(SeededApi api)
     public async Task ReplaysOneReasonWithTheNextAttempt()
     {
         var letters = await RecordAsync(DeadLetterReason.Unreadable, 3, "unreadable");
-        var bus = api.Services.GetRequiredService<IBus>();
-        var published = new List<EmbedImage>();
-        var handle = bus.ConnectReceiveEndpoint("test-replay", e => e.Handler<EmbedImage>(c => { lock (published) published.Add(c.Message); return Task.CompletedTask; }));
-        await handle.Ready;
-        try
-        {
-            using var client = api.Client(withKey: true);
-            var response = await client.PostAsync("/dead-letters/replay?reason=Unreadable", null, Ct);
+        await using var capture = await EmbedImageCapture.StartAsync(api.Services, "test-replay");
+        using var client = api.Client(withKey: true);
+        var response = await client.PostAsync("/dead-letters/replay?reason=Unreadable", null, Ct);
 
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal(3, (await response.Content.ReadFromJsonAsync<ReplayResponse>(Ct))!.Replayed);
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (published.Count(m => m.Path.StartsWith("/photos/unreadable/")) < 3 && DateTime.UtcNow < deadline)
-                await Task.Delay(50, Ct);
-            Assert.Equal(letters.Select(l => (l.ImageId, 2)).Order(), published.Where(m => m.Path.StartsWith("/photos/unreadable/")).Select(m => (m.ImageId, m.Attempt)).Order());
-            var counts = (await client.GetFromJsonAsync<DeadLetterPage>("/dead-letters", Ct))!.ByReason.Single(r => r.Reason == DeadLetterReason.Unreadable);
-            Assert.Equal((0, 3), (counts.Open, counts.Replayed));
-        }
-        finally
-        {
-            await handle.StopAsync(Ct);
-        }
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3, (await response.Content.ReadFromJsonAsync<ReplayResponse>(Ct))!.Replayed);
+        IEnumerable<EmbedImage> Replayed() => capture.Messages.Where(m => m.Path.StartsWith("/photos/unreadable/"));
+        await Eventually.HoldsAsync(() => Replayed().Count() >= 3, "the 3 replayed images are published", seconds: 20);
+        Assert.Equal(letters.Select(l => (l.ImageId, 2)).Order(), Replayed().Select(m => (m.ImageId, m.Attempt)).Order());
+        var counts = (await client.GetFromJsonAsync<DeadLetterPage>("/dead-letters", Ct))!.ByReason.Single(r => r.Reason == DeadLetterReason.Unreadable);
+        Assert.Equal((0, 3), (counts.Open, counts.Replayed));
     }
 
     [Theory]

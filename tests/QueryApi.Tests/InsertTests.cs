@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using ImageSearch.Contracts;
 using ImageSearch.DeadLetters;
+using ImageSearch.Pipeline.Tests.Infrastructure;
 using ImageSearch.QueryApi.Insert;
 using ImageSearch.QueryApi.Search;
 using ImageSearch.VectorStore;
-using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageSearch.QueryApi.Tests;
@@ -82,45 +82,36 @@ public sealed class InsertTests(SeededApi api)
     [Fact]
     public async Task LargeInsertIsQueuedAndTracked()
     {
-        var bus = api.Services.GetRequiredService<IBus>();
-        var published = new List<EmbedImage>();
-        var handle = bus.ConnectReceiveEndpoint("test-embed-image", e => e.Handler<EmbedImage>(c => { lock (published) published.Add(c.Message); return Task.CompletedTask; }));
-        await handle.Ready;
-        try
-        {
-            var paths = Enumerable.Range(0, 40).Select(i => Path.Combine(api.Images, "queued", $"{i:D3}.jpg")).ToArray();
-            using var client = api.Client(withKey: true);
+        await using var capture = await EmbedImageCapture.StartAsync(api.Services, "test-embed-image");
+        var paths = Enumerable.Range(0, 40).Select(i => Path.Combine(api.Images, "queued", $"{i:D3}.jpg")).ToArray();
+        using var client = api.Client(withKey: true);
 
-            var response = await client.PostAsJsonAsync("/insert", new InsertRequest(Paths: paths, Label: "queued"), Ct);
+        var response = await client.PostAsJsonAsync("/insert", new InsertRequest(Paths: paths, Label: "queued"), Ct);
 
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            var accepted = (await response.Content.ReadFromJsonAsync<InsertAccepted>(Ct))!;
-            Assert.Equal(40, accepted.Queued);
-            Assert.Equal($"/insert/{accepted.TrackingId}", response.Headers.Location?.OriginalString);
-            await Eventually(() => published.Count == 40, "all 40 EmbedImage messages arrive");
-            Assert.All(published, m => Assert.Equal(("queued", "images", 1), (m.Label, m.Collection, m.Attempt)));
-            Assert.Equal(paths.Select(ImageIds.FromPath).Order(), published.Select(m => m.ImageId).Order());
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = (await response.Content.ReadFromJsonAsync<InsertAccepted>(Ct))!;
+        Assert.Equal(40, accepted.Queued);
+        Assert.Equal($"/insert/{accepted.TrackingId}", response.Headers.Location?.OriginalString);
+        await Eventually.HoldsAsync(() => capture.Messages.Count == 40, "all 40 EmbedImage messages arrive", seconds: 20);
+        var published = capture.Messages;
+        Assert.All(published, m => Assert.Equal(("queued", "images", 1), (m.Label, m.Collection, m.Attempt)));
+        Assert.Equal(paths.Select(ImageIds.FromPath).Order(), published.Select(m => m.ImageId).Order());
 
-            var status = await StatusAsync(client, accepted.StatusUrl);
-            Assert.Equal((40L, 0L, 0L, 40L, false), (status.Total, status.Stored, status.DeadLettered, status.Pending, status.Done));
+        var status = await StatusAsync(client, accepted.StatusUrl);
+        Assert.Equal((40L, 0L, 0L, 40L, false), (status.Total, status.Stored, status.DeadLettered, status.Pending, status.Done));
 
-            // What the pipeline does next, through the same APIs: the indexer stores one image, the recorder journals another.
-            var store = api.Services.GetRequiredService<IVectorStore>();
-            var vector = new float[512];
-            vector[0] = 1;
-            await store.UpsertAsync("images", [new VectorRecord(published[0].ImageId, vector, published[0].Path, "queued")], Ct);
-            await api.Services.GetRequiredService<DeadLetterJournal>().RecordAsync(
-                [new ImageDeadLettered(published[1].ImageId, published[1].Path, "queued", "images", PipelineStage.Embed, DeadLetterReason.FileMissing, "file not found", 1, DateTimeOffset.UtcNow)], Ct);
+        // What the pipeline does next, through the same APIs: the indexer stores one image, the recorder journals another.
+        var store = api.Services.GetRequiredService<IVectorStore>();
+        var vector = new float[512];
+        vector[0] = 1;
+        await store.UpsertAsync("images", [new VectorRecord(published[0].ImageId, vector, published[0].Path, "queued")], Ct);
+        await api.Services.GetRequiredService<DeadLetterJournal>().RecordAsync(
+            [new ImageDeadLettered(published[1].ImageId, published[1].Path, "queued", "images", PipelineStage.Embed, DeadLetterReason.FileMissing, "file not found", 1, DateTimeOffset.UtcNow)], Ct);
 
-            status = await StatusAsync(client, accepted.StatusUrl);
-            Assert.Equal((40L, 1L, 1L, 38L), (status.Total, status.Stored, status.DeadLettered, status.Pending));
-            Assert.Equal(1, status.DeadLettersByReason["FileMissing"]);
-            await store.DeleteAsync("images", [published[0].ImageId], Ct);
-        }
-        finally
-        {
-            await handle.StopAsync(Ct);
-        }
+        status = await StatusAsync(client, accepted.StatusUrl);
+        Assert.Equal((40L, 1L, 1L, 38L), (status.Total, status.Stored, status.DeadLettered, status.Pending));
+        Assert.Equal(1, status.DeadLettersByReason["FileMissing"]);
+        await store.DeleteAsync("images", [published[0].ImageId], Ct);
     }
 
     [Fact]
@@ -134,14 +125,4 @@ public sealed class InsertTests(SeededApi api)
         (await client.GetFromJsonAsync<InsertStatus>(url, Ct))!;
 
     private static async Task<long> CountAsync(HttpClient client) => (await client.GetFromJsonAsync<CountResponse>("/count", Ct))!.Count;
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(50, Ct);
-        }
-    }
 }

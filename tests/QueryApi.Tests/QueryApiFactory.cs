@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using ImageSearch.QueryApi.Insert;
 using ImageSearch.Tests;
 using Microsoft.AspNetCore.Hosting;
@@ -59,15 +58,15 @@ public class QueryApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             builder.UseSetting(key, value);
     }
 
-    public virtual async ValueTask InitializeAsync()
+    public virtual ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(Images);
         Directory.CreateDirectory(Outside);
-        UseKestrel(FreePort());
+        UseKestrel(WorkerProcess.FreePort());
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
-        await Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>A plain HTTP client over loopback (with the API key when <paramref name="withKey"/>).</summary>
@@ -92,12 +91,6 @@ public class QueryApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public override async ValueTask DisposeAsync()
     {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using ImageSearch.Tests;
 
 namespace ImageSearch.Benchmarks.Api;
 
@@ -22,7 +22,7 @@ internal sealed class QueryApiProcess : IAsyncDisposable
 
     public static async Task<QueryApiProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
     {
-        var port = FreePort();
+        var port = WorkerProcess.FreePort();
         var self = Environment.ProcessPath!;
         string[] arguments = Path.GetFileNameWithoutExtension(self) == "dotnet"
             ? [Path.Combine(AppContext.BaseDirectory, "ImageSearch.Benchmarks.dll"), "api", ServeFlag]
@@ -73,12 +73,6 @@ internal sealed class QueryApiProcess : IAsyncDisposable
         return 0;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -34,8 +34,6 @@ public sealed class BadFiles
 
     public string Outside { get; }
 
-    public IReadOnlyList<(string Path, DeadLetterReason Reason)> Files => _files;
-
     /// <summary>A CSV (id,path,label) listing every bad path, ids from 9001; returns it with the expected reason per id.</summary>
     public (string Csv, Dictionary<long, DeadLetterReason> Expected) WriteCsv(string path)
     {

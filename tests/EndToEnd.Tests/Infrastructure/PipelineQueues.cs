@@ -13,11 +13,7 @@ public static class PipelineQueues
     /// </summary>
     public static async Task<bool> IdleAsync(this Broker broker)
     {
-        // One rabbitmqctl call for all queues: each call starts an Erlang VM, about a second.
-        var table = await broker.Node.CtlAsync(
-            ["list_queues", "-q", "--no-table-headers", "-p", broker.VirtualHost, "name", "messages_ready", "messages_unacknowledged"],
-            TestContext.Current.CancellationToken);
-        var rows = table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).Where(r => Queues.Contains(r[0])).ToList();
-        return rows.Count == Queues.Length && rows.All(r => r[1] == "0" && r[2] == "0");
+        var depths = await broker.DepthsAsync(TestContext.Current.CancellationToken);
+        return Queues.All(q => depths.TryGetValue(q, out var depth) && depth == (0, 0));
     }
 }

@@ -52,11 +52,17 @@ public sealed record Broker(RabbitMqNode Node, string VirtualHost)
     }
 
     /// <summary>Messages the broker holds in <paramref name="queue"/>: ready, and delivered but not yet acknowledged (as rabbitmqctl reports them).</summary>
-    public async Task<(long Ready, long Unacknowledged)> DepthAsync(string queue, CancellationToken cancellationToken)
+    public async Task<(long Ready, long Unacknowledged)> DepthAsync(string queue, CancellationToken cancellationToken) =>
+        (await DepthsAsync(cancellationToken))[queue];
+
+    /// <summary>
+    /// <see cref="DepthAsync"/> of every queue of this virtual host, from one rabbitmqctl call (each call starts an Erlang VM, about a second).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, (long Ready, long Unacknowledged)>> DepthsAsync(CancellationToken cancellationToken)
     {
         var table = await Node.CtlAsync(["list_queues", "-q", "--no-table-headers", "-p", VirtualHost, "name", "messages_ready", "messages_unacknowledged"], cancellationToken);
-        var row = table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).Single(r => r[0] == queue);
-        return (long.Parse(row[1]), long.Parse(row[2]));
+        return table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t'))
+            .ToDictionary(r => r[0], r => (long.Parse(r[1]), long.Parse(r[2])));
     }
 
     private Task<IConnection> ConnectAsync(CancellationToken cancellationToken) =>
