@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ImageSearch.TestSupport;
 
 namespace ImageSearch.Benchmarks;
 
@@ -10,7 +11,7 @@ public static class BenchmarkReport
 {
     public static void Write(string name, string markdown)
     {
-        var file = Path.Combine(RepositoryRoot(), "docs", "benchmarks.md");
+        var file = Path.Combine(ServiceBuild.RepositoryRoot, "docs", "benchmarks.md");
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var text = File.Exists(file) ? File.ReadAllText(file) : "# Benchmarks\n\nWritten by `bench/Benchmarks`; each section is replaced when its benchmark runs again.\n";
         var (begin, end) = ($"<!-- bench:{name} -->", $"<!-- /bench:{name} -->");
@@ -33,13 +34,5 @@ public static class BenchmarkReport
         const string cpuinfo = "/proc/cpuinfo";
         var line = File.Exists(cpuinfo) ? File.ReadLines(cpuinfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
         return line?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
-    }
-
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Ingest.sln")))
-                return dir.FullName;
-        return Directory.GetCurrentDirectory();
     }
 }

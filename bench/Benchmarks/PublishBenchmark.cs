@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 using ImageSearch.Contracts;
-using ImageSearch.Ingestor.Publishing;
-using ImageSearch.Ingestor.Sources;
+using ImageSearch.Ingestion.Publishing;
+using ImageSearch.Ingestion.Sources;
 using ImageSearch.ServiceDefaults;
-using ImageSearch.Tests;
+using ImageSearch.TestSupport;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

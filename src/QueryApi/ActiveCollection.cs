@@ -1,5 +1,4 @@
-using ImageSearch.Embedder;
-using ImageSearch.Indexer;
+using ImageSearch.Embedding;
 using ImageSearch.VectorStore;
 using Microsoft.Extensions.Options;
 

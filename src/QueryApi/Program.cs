@@ -8,7 +8,7 @@ using ImageSearch.QueryApi.Standalone;
 using ImageSearch.ServiceDefaults;
 
 // Query API: search by image, insert, count, thumbnails, dead letters, health, metrics and the web page (docs/query-api.md).
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
 builder.AddQueryApi();
 builder.AddStandalonePipeline(); // only with Standalone:Enabled: embedder and indexer in this process, in-memory bus

@@ -1,6 +1,6 @@
 using ImageSearch.DeadLetters;
-using ImageSearch.Embedder;
-using ImageSearch.Indexer;
+using ImageSearch.Embedding;
+using ImageSearch.Pipeline;
 using ImageSearch.QueryApi.Errors;
 using ImageSearch.QueryApi.Health;
 using ImageSearch.QueryApi.Images;

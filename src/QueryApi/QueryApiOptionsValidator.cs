@@ -1,5 +1,5 @@
-using ImageSearch.Embedder;
-using ImageSearch.Embedder.Imaging;
+using ImageSearch.Embedding;
+using ImageSearch.Embedding.Imaging;
 using Microsoft.Extensions.Options;
 
 namespace ImageSearch.QueryApi;

@@ -1,7 +1,4 @@
 using ImageSearch.Contracts;
-using ImageSearch.EndToEnd.Tests.Infrastructure;
-using ImageSearch.Pipeline.Tests.Infrastructure;
-using ImageSearch.Tests;
 using MassTransit;
 
 namespace ImageSearch.EndToEnd.Tests;
@@ -22,7 +19,7 @@ public sealed class PipelineEndToEndTests(RabbitMqFixture rabbit)
         var photos = SharedData.ImageNet100Files;
         using var folder = new TempFolder();
         var bad = new BadFiles(folder.Path, photos[0]);
-        await using var indexer = await IndexerHost.StartAsync(broker, folder.Path);
+        await using var indexer = await PipelineHost.StartIndexerAsync(folder.Path, broker.Settings, Cancel);
         await using var embedder = await Embedders.StartAsync(broker, Settings(bad.Folder), folder.Path);
 
         Assert.Equal(0, (await IngestorProcess.RunAsync(broker.Settings, "publish", SharedData.ImageNet100)).ExitCode);
@@ -33,10 +30,10 @@ public sealed class PipelineEndToEndTests(RabbitMqFixture rabbit)
         expected[9101] = expected[9102] = DeadLetterReason.InvalidMessage;
         await PipelineState.SettledAsync(broker, indexer, Photos, expected.Count, [embedder]);
 
-        Assert.Equal(Photos, await indexer.CountAsync());
-        var stored = await indexer.Store.GetAsync(IndexerHost.Collection, ImageIds.FromPath(photos[0]), Cancel);
+        Assert.Equal(Photos, await indexer.CountAsync(cancellationToken: Cancel));
+        var stored = await indexer.Store.GetAsync(PipelineHost.DefaultCollection, ImageIds.FromPath(photos[0]), Cancel);
         Assert.Equal((photos[0], 512), (stored!.Path, stored.Vector.Length));
-        var letters = await indexer.DeadLettersAsync();
+        var letters = await indexer.DeadLettersAsync(Cancel);
         Assert.Equal(expected.OrderBy(e => e.Key), letters.Select(l => KeyValuePair.Create(l.ImageId, l.Reason)).OrderBy(e => e.Key));
         Assert.All(letters, l => Assert.Equal((PipelineStage.Embed, 1), (l.Stage, l.Attempts)));
         Assert.Equal("bad", letters.Single(l => l.ImageId == 9001).Label);
@@ -50,9 +47,9 @@ public sealed class PipelineEndToEndTests(RabbitMqFixture rabbit)
         await PipelineState.SettledAsync(broker, indexer, Photos, expected.Count, [embedder],
             also: async () => await embedder.MetricAsync(Embedders.ImagesEmbedded) >= 2 * Photos);
 
-        Assert.Equal(Photos, await indexer.CountAsync());
+        Assert.Equal(Photos, await indexer.CountAsync(cancellationToken: Cancel));
         Assert.Equal(2 * Photos, await embedder.MetricAsync(Embedders.ImagesEmbedded));
-        Assert.Equal(expected.Count, (await indexer.DeadLettersAsync()).Count);
+        Assert.Equal(expected.Count, (await indexer.DeadLettersAsync(Cancel)).Count);
     }
 
     [Fact]
@@ -61,9 +58,9 @@ public sealed class PipelineEndToEndTests(RabbitMqFixture rabbit)
         var broker = rabbit.NewBroker();
         var photos = SharedData.ImageNet100Files;
         using var folder = new TempFolder();
-        await using var indexer = await IndexerHost.StartAsync(broker, folder.Path);
+        await using var indexer = await PipelineHost.StartIndexerAsync(folder.Path, broker.Settings, Cancel);
         var started = await Task.WhenAll(
-            Embedders.StartAsync(broker, Settings(), folder.Path),
+            Embedders.StartAsync(broker, Settings()), // from its project folder, as `dotnet run` starts it
             Embedders.StartAsync(broker, Settings(), folder.Path));
         await using var first = started[0];
         await using var second = started[1];
@@ -71,13 +68,13 @@ public sealed class PipelineEndToEndTests(RabbitMqFixture rabbit)
         Assert.Equal(0, (await IngestorProcess.RunAsync(broker.Settings, "publish", SharedData.ImageNet100)).ExitCode);
         await PipelineState.SettledAsync(broker, indexer, Photos, 0, started);
 
-        Assert.Equal(Photos, await indexer.CountAsync());
-        Assert.Empty(await indexer.DeadLettersAsync());
+        Assert.Equal(Photos, await indexer.CountAsync(cancellationToken: Cancel));
+        Assert.Empty(await indexer.DeadLettersAsync(Cancel));
         var shares = new[] { await first.MetricAsync(Embedders.ImagesEmbedded), await second.MetricAsync(Embedders.ImagesEmbedded) };
         Assert.All(shares, share => Assert.True(share > 0, $"each embedder must take work; shares were {string.Join(" and ", shares)}"));
         Assert.Equal(Photos, shares.Sum());
         Assert.Equal(photos.Select(ImageIds.FromPath).Order(),
-            (await Task.WhenAll(photos.Select(p => indexer.Store.GetAsync(IndexerHost.Collection, ImageIds.FromPath(p), Cancel))))
+            (await Task.WhenAll(photos.Select(p => indexer.Store.GetAsync(PipelineHost.DefaultCollection, ImageIds.FromPath(p), Cancel))))
                 .Select(r => r!.Id).Order());
     }
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ImageSearch.QueryApi.Insert;
-using ImageSearch.Tests;
 
 namespace ImageSearch.QueryApi.Tests;
 

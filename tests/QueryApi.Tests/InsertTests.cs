@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using ImageSearch.Contracts;
 using ImageSearch.DeadLetters;
-using ImageSearch.Pipeline.Tests.Infrastructure;
 using ImageSearch.QueryApi.Insert;
 using ImageSearch.QueryApi.Search;
 using ImageSearch.VectorStore;

@@ -1,11 +1,11 @@
-using ImageSearch.Tests;
 using Microsoft.Playwright;
 
 namespace ImageSearch.QueryApi.Tests;
 
 /// <summary>
 /// The web page in a real browser: Debian's Chromium driven by Playwright's own driver (shipped in the NuGet package; no
-/// browser is downloaded), against the API on a real Kestrel port. Skips, saying why, where either cannot start.
+/// browser is downloaded), against the API on a real Kestrel port. Skips where Chromium is not installed; fails where it
+/// is installed and cannot start (the suite's skip policy, <see cref="Prerequisite"/>).
 /// </summary>
 public sealed class PageTests(SeededApi api)
 {
@@ -59,18 +59,8 @@ public sealed class PageTests(SeededApi api)
 
     private static async Task<BrowserHandle> LaunchAsync()
     {
-        if (!File.Exists(Chromium))
-            Assert.Skip($"{Chromium} is not installed (scripts/install-deps.sh --tests installs it)");
-        IPlaywright playwright;
-        try
-        {
-            playwright = await Playwright.CreateAsync();
-        }
-        catch (Exception e)
-        {
-            Assert.Skip($"Playwright's driver cannot start: {e.Message}");
-            throw;
-        }
+        Prerequisite.Require(Prerequisite.Installed(Chromium, "scripts/install-deps.sh --tests installs it"));
+        var playwright = await Playwright.CreateAsync();
         try
         {
             var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -82,10 +72,9 @@ public sealed class PageTests(SeededApi api)
             });
             return new BrowserHandle(playwright, browser);
         }
-        catch (PlaywrightException e)
+        catch
         {
             playwright.Dispose();
-            Assert.Skip($"Chromium cannot start: {e.Message.Split('\n')[0]}");
             throw;
         }
     }

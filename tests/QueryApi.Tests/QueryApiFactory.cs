@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using ImageSearch.QueryApi.Insert;
-using ImageSearch.Tests;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -62,7 +61,7 @@ public class QueryApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         Directory.CreateDirectory(Images);
         Directory.CreateDirectory(Outside);
-        UseKestrel(WorkerProcess.FreePort());
+        UseKestrel(FreePort.Any());
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal));

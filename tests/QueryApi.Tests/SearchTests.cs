@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using ImageSearch.QueryApi.Search;
-using ImageSearch.Tests;
 
 namespace ImageSearch.QueryApi.Tests;
 

@@ -1,4 +1,3 @@
-using ImageSearch.Tests;
 
 [assembly: AssemblyFixture(typeof(ImageSearch.QueryApi.Tests.SeededApi))]
 // One API, one collection: tests that insert or count must not interleave.

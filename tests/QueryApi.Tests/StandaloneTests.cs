@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using ImageSearch.Contracts;
 using ImageSearch.QueryApi.DeadLetters;
 using ImageSearch.QueryApi.Search;
-using ImageSearch.Tests;
 
 namespace ImageSearch.QueryApi.Tests;
 

@@ -11,7 +11,7 @@ namespace ImageSearch.VectorStore.Tests;
 /// <summary>The one registration call the indexer and the query API make, and its validation at start.</summary>
 public sealed class AddVectorStoreTests : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    private readonly TempFolder _directory = new();
 
     private static IHost Build(Dictionary<string, string?> settings)
     {

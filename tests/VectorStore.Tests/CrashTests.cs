@@ -12,7 +12,7 @@ public sealed class CrashTests : IDisposable
 {
     private const string Collection = "crash";
     private const int Dimension = 32;
-    private readonly TempDirectory _directory = new();
+    private readonly TempFolder _directory = new();
 
     [Fact]
     public async Task EveryAcknowledgedUpsertSurvivesSigkill()

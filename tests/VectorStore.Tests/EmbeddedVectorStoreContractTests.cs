@@ -5,7 +5,7 @@ namespace ImageSearch.VectorStore.Tests;
 /// <summary>The contract against the embedded store: a new SQLite file per test, HNSW from 100 rows so both search paths run.</summary>
 public sealed class EmbeddedVectorStoreContractTests : VectorStoreContractTests
 {
-    private readonly TempDirectory _directory = new();
+    private readonly TempFolder _directory = new();
     private readonly EmbeddedVectorStore _store;
 
     public EmbeddedVectorStoreContractTests() =>

@@ -9,7 +9,7 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
 {
     private const string Name = "images";
     private const int Dimension = 24;
-    private readonly TempDirectory _directory = new();
+    private readonly TempFolder _directory = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -5,8 +5,8 @@ using System.Text;
 using ImageSearch.Benchmarks.Embedding;
 using ImageSearch.Benchmarks.Store;
 using ImageSearch.Contracts;
-using ImageSearch.Embedder.Imaging;
-using ImageSearch.QueryApi.Search;
+using ImageSearch.Embedding;
+using ImageSearch.Embedding.Imaging;
 using ImageSearch.VectorStore;
 using ImageSearch.VectorStore.Embedded;
 
@@ -25,8 +25,6 @@ public sealed class ApiBenchmark : IBenchmark
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        if (args is [QueryApiProcess.ServeFlag])
-            return QueryApiProcess.Serve();
         var arguments = new BenchmarkArguments(args);
         var sizes = arguments.Integers("sizes", "10000,100000");
         var threads = arguments.Integers("threads", "1,2");
@@ -86,7 +84,7 @@ public sealed class ApiBenchmark : IBenchmark
         return clock.Elapsed.TotalSeconds; // disposing saves the HNSW snapshot, which the API then loads
     }
 
-    private static async Task<Row> MeasureAsync(string work, int size, int threads, Embedder.ExecutionProvider provider, List<byte[]> photos, List<string> files, int queries, CancellationToken cancellationToken)
+    private static async Task<Row> MeasureAsync(string work, int size, int threads, ExecutionProvider provider, List<byte[]> photos, List<string> files, int queries, CancellationToken cancellationToken)
     {
         var settings = new Dictionary<string, string>
         {
@@ -101,7 +99,7 @@ public sealed class ApiBenchmark : IBenchmark
         await using var api = await QueryApiProcess.StartAsync(work, settings, cancellationToken);
         using var client = new HttpClient { BaseAddress = api.Address };
         var client_ms = new List<double>();
-        var server = new List<SearchTimings>();
+        var server = new List<SearchResponse.ServerTimings>();
         var found = 0;
         for (var i = -20; i < queries; i++) // 20 warm-up requests
         {
@@ -123,10 +121,10 @@ public sealed class ApiBenchmark : IBenchmark
             new Percentiles(server.Select(s => s.SearchMs)), new Percentiles(client_ms.Zip(server, (c, s) => c - s.TotalMs)), (double)found / queries);
     }
 
-    private static string Report(List<Row> rows, EmbedStages stages, int queries, Embedder.ExecutionProvider provider)
+    private static string Report(List<Row> rows, EmbedStages stages, int queries, ExecutionProvider provider)
     {
         var text = new StringBuilder()
-            .AppendLine($"### Query API: upload-to-answer latency ({provider} provider{(provider == Embedder.ExecutionProvider.Cuda ? $", {EmbeddingSetup.GpuName()}" : "")})")
+            .AppendLine($"### Query API: upload-to-answer latency ({provider} provider{(provider == ExecutionProvider.Cuda ? $", {EmbeddingSetup.GpuName()}" : "")})")
             .AppendLine()
             .AppendLine($"`dotnet run -c Release --project bench/Benchmarks -- api`. The API runs in its own process (Kestrel on loopback, embedded store, ResNet18); " +
                         $"the client uploads imagenet-100 photos one at a time as multipart (`POST /search?k=10`), {queries} timed requests after 20 warm-up ones. " +
@@ -158,4 +156,12 @@ public sealed class ApiBenchmark : IBenchmark
         public string ToMarkdown() =>
             $"| {Size:N0} | {Threads} | {Client.P50:N1} | {Client.P99:N1} | {Embed.P50:N1} | {Search.P50:N2} | {Http.P50:N1} | {TopOne:P0} |";
     }
+}
+
+/// <summary>The parts of the API's search answer that the benchmark reads (its JSON, as any client sees it).</summary>
+internal sealed record SearchResponse(IReadOnlyList<SearchResponse.Result> Results, SearchResponse.ServerTimings Timings)
+{
+    public sealed record Result(string Path);
+
+    public sealed record ServerTimings(double EmbedMs, double SearchMs, double TotalMs);
 }

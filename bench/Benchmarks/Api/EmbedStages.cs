@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ImageSearch.Benchmarks.Embedding;
-using ImageSearch.Embedder.Imaging;
-using ImageSearch.Embedder.Model;
+using ImageSearch.Embedding.Imaging;
+using ImageSearch.Embedding.Model;
 
 namespace ImageSearch.Benchmarks.Api;
 

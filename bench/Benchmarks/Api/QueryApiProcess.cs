@@ -1,19 +1,15 @@
 using System.Diagnostics;
 using System.Net;
-using ImageSearch.Tests;
+using ImageSearch.TestSupport;
 
 namespace ImageSearch.Benchmarks.Api;
 
 /// <summary>
 /// The real query API in a child process on a loopback port, configured through environment variables, so requests cross
-/// a real socket and a real Kestrel. The child is this benchmark program again (<c>api --serve</c>), which runs the
-/// API's own entry point: that works the same from <c>dotnet run</c> and from a self-contained publish on a host
-/// without .NET.
+/// a real socket and a real Kestrel. The child is the API as its own build wrote it (<see cref="ServiceBuild"/>).
 /// </summary>
 internal sealed class QueryApiProcess : IAsyncDisposable
 {
-    public const string ServeFlag = "--serve";
-
     private readonly Process _process;
 
     private QueryApiProcess(Process process, Uri address) => (_process, Address) = (process, address);
@@ -22,14 +18,10 @@ internal sealed class QueryApiProcess : IAsyncDisposable
 
     public static async Task<QueryApiProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
     {
-        var port = WorkerProcess.FreePort();
-        var self = Environment.ProcessPath!;
-        string[] arguments = Path.GetFileNameWithoutExtension(self) == "dotnet"
-            ? [Path.Combine(AppContext.BaseDirectory, "ImageSearch.Benchmarks.dll"), "api", ServeFlag]
-            : ["api", ServeFlag];
-        var start = new ProcessStartInfo(self, arguments)
+        var port = FreePort.Any();
+        var start = new ProcessStartInfo("dotnet", [ServiceBuild.QueryApi.Assembly])
         {
-            WorkingDirectory = workingDirectory, // no appsettings.json there: only the settings below and the defaults
+            WorkingDirectory = workingDirectory, // relative paths of its appsettings.json land there; the settings below name every one
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -65,14 +57,6 @@ internal sealed class QueryApiProcess : IAsyncDisposable
             await Task.Delay(200, cancellationToken);
         }
     }
-
-    /// <summary>Runs the query API in this process until it is killed (the child's side of <see cref="StartAsync"/>).</summary>
-    public static int Serve()
-    {
-        typeof(QueryApi.QueryApiOptions).Assembly.EntryPoint!.Invoke(null, [Array.Empty<string>()]);
-        return 0;
-    }
-
 
     public async ValueTask DisposeAsync()
     {

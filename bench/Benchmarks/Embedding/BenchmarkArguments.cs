@@ -1,4 +1,5 @@
-using ImageSearch.Embedder;
+using ImageSearch.TestSupport;
+using ImageSearch.Embedding;
 namespace ImageSearch.Benchmarks.Embedding;
 
 /// <summary><c>--name value</c> pairs of a benchmark command line.</summary>
@@ -26,7 +27,7 @@ internal sealed class BenchmarkArguments
         var explicitFolder = _values.GetValueOrDefault("data") ?? Environment.GetEnvironmentVariable("IMAGESEARCH_DATA");
         if (!string.IsNullOrEmpty(explicitFolder))
             return Path.GetFullPath(explicitFolder);
-        for (var dir = new DirectoryInfo(BenchmarkReport.RepositoryRoot()); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(ServiceBuild.RepositoryRoot); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "shared", "data");
             if (Directory.Exists(candidate))

@@ -1,6 +1,6 @@
 using System.Text;
-using ImageSearch.Embedder;
-using ImageSearch.Embedder.Imaging;
+using ImageSearch.Embedding;
+using ImageSearch.Embedding.Imaging;
 using OpenCvSharp;
 
 namespace ImageSearch.Benchmarks.Embedding;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using ImageSearch.Embedder;
-using ImageSearch.Embedder.Imaging;
-using ImageSearch.Embedder.Model;
+using ImageSearch.Embedding;
+using ImageSearch.Embedding.Imaging;
+using ImageSearch.Embedding.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

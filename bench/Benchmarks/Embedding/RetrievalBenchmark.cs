@@ -1,7 +1,7 @@
 using System.Text;
-using ImageSearch.Embedder;
-using ImageSearch.Embedder.Imaging;
-using ImageSearch.Embedder.Model;
+using ImageSearch.Embedding;
+using ImageSearch.Embedding.Imaging;
+using ImageSearch.Embedding.Model;
 using OpenCvSharp;
 
 namespace ImageSearch.Benchmarks.Embedding;

@@ -1,17 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using ImageSearch.Benchmarks.Embedding;
-using ImageSearch.DeadLetters;
-using ImageSearch.Embedder;
-using ImageSearch.Indexer;
-using ImageSearch.QueryApi.Standalone;
-using ImageSearch.ServiceDefaults;
-using ImageSearch.VectorStore;
-using MassTransit;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using ImageSearch.Embedding;
+using ImageSearch.TestSupport;
 
 namespace ImageSearch.Benchmarks.Pipeline;
 
@@ -43,7 +34,7 @@ public sealed class InProcessIngestBenchmark : IBenchmark
             foreach (var (batch, concurrency) in configs)
             {
                 var run = Path.Combine(folder, $"{batch}x{concurrency}");
-                using var host = await StartAsync(provider, batch, concurrency, run, cancellationToken);
+                await using var host = await StartAsync(provider, batch, concurrency, run, cancellationToken);
                 // Warm-up: the first batches of each size pick their GPU kernels; not part of the timing.
                 var warmup = IngestInput.WriteCsv(Path.Combine(run, "warmup.csv"), photos, 2 * batch * concurrency);
                 await IngestAsync(host, warmup, "warmup", 2 * batch * concurrency, cancellationToken);
@@ -56,7 +47,7 @@ public sealed class InProcessIngestBenchmark : IBenchmark
                 var line = $"| {batch} | {concurrency} | {messages:N0} | {elapsed.TotalSeconds:N1} | {messages / elapsed.TotalSeconds:N0} | {cores:N1} |";
                 Console.WriteLine(line);
                 rows.Add(line);
-                await host.StopAsync(CancellationToken.None);
+                await host.StopAsync();
             }
             var markdown = Report(provider, photos.Count, rows);
             Console.WriteLine(markdown);
@@ -69,37 +60,23 @@ public sealed class InProcessIngestBenchmark : IBenchmark
         }
     }
 
-    private static async Task<IHost> StartAsync(ExecutionProvider provider, int batch, int concurrency, string folder, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(folder);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = folder });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    private static Task<PipelineHost> StartAsync(ExecutionProvider provider, int batch, int concurrency, string folder, CancellationToken cancellationToken) =>
+        PipelineHost.StartStandaloneAsync(folder, new Dictionary<string, string?>
         {
-            ["VectorStore:Embedded:Path"] = Path.Combine(folder, "store"),
-            ["DeadLetters:Path"] = Path.Combine(folder, "dead-letters.db"),
             ["Embedding:ExecutionProvider"] = provider.ToString(),
             ["Embedding:MaxBatchSize"] = batch.ToString(),
             ["Embedder:MessageLimit"] = batch.ToString(),
             ["Embedder:ConcurrencyLimit"] = concurrency.ToString(),
             ["Embedder:TimeLimit"] = "00:00:00.2",
-        });
-        builder.Logging.ClearProviders();
-        builder.AddStandaloneWorkers();
-        builder.AddMessageBus(bus => bus.AddStandaloneConsumers());
-        var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        return host;
-    }
+        }, cancellationToken);
 
     /// <summary>Publishes the CSV into <paramref name="collection"/> and waits until the store holds every id, with no dead letter.</summary>
-    private static async Task IngestAsync(IHost host, string csv, string collection, int count, CancellationToken cancellationToken)
+    private static async Task IngestAsync(PipelineHost host, string csv, string collection, int count, CancellationToken cancellationToken)
     {
-        var store = host.Services.GetRequiredService<IVectorStore>();
-        var journal = host.Services.GetRequiredService<DeadLetterJournal>();
-        await IngestInput.PublishAsync(host.Services.GetRequiredService<IBus>(), csv, collection, count, cancellationToken);
-        while (((await store.DescribeAsync(collection, cancellationToken))?.Count ?? 0) < count)
+        await IngestInput.PublishAsync(host.Bus, csv, collection, count, cancellationToken);
+        while (await host.CountAsync(collection, cancellationToken) < count)
         {
-            await IngestInput.ThrowOnDeadLettersAsync(journal, cancellationToken);
+            await IngestInput.ThrowOnDeadLettersAsync(host.Journal, cancellationToken);
             await Task.Delay(50, cancellationToken);
         }
     }

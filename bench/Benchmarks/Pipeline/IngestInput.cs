@@ -1,6 +1,6 @@
 using ImageSearch.DeadLetters;
-using ImageSearch.Ingestor.Publishing;
-using ImageSearch.Ingestor.Sources;
+using ImageSearch.Ingestion.Publishing;
+using ImageSearch.Ingestion.Sources;
 using MassTransit;
 
 namespace ImageSearch.Benchmarks.Pipeline;

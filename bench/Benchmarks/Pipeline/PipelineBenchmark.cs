@@ -1,6 +1,6 @@
 using System.Text;
 using ImageSearch.Benchmarks.Embedding;
-using ImageSearch.Tests;
+using ImageSearch.TestSupport;
 
 namespace ImageSearch.Benchmarks.Pipeline;
 
@@ -33,7 +33,7 @@ public sealed class PipelineBenchmark : IBenchmark
             var csv = IngestInput.WriteCsv(Path.Combine(folder, "images.csv"), photos, messages);
             await using var node = await RabbitMqNode.StartAsync(virtualHosts: 0, cancellationToken);
             var bus = new Dictionary<string, string?> { ["Bus:Host"] = "127.0.0.1", ["Bus:Port"] = node.Port.ToString() };
-            await using var indexer = await BenchIndexer.StartAsync(bus, folder, cancellationToken);
+            await using var indexer = await PipelineHost.StartIndexerAsync(folder, bus, cancellationToken);
             var reports = new List<RunReport>();
             foreach (var embedders in runs)
             {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using ImageSearch.Ingestor.Publishing;
-using ImageSearch.Tests;
+using ImageSearch.Ingestion.Publishing;
+using ImageSearch.TestSupport;
 
 namespace ImageSearch.Benchmarks.Pipeline;
 
@@ -47,13 +47,13 @@ internal static class PipelineRun
     private static readonly TimeSpan StallLimit = TimeSpan.FromMinutes(2);
 
     public static async Task<RunReport> RunAsync(
-        BenchIndexer indexer, IReadOnlyDictionary<string, string?> bus, string csv, int messages, int embedderCount, string folder,
+        PipelineHost indexer, IReadOnlyDictionary<string, string?> bus, string csv, int messages, int embedderCount, string folder,
         CancellationToken cancellationToken)
     {
         var collection = $"pipeline_{embedderCount}_embedders";
         var settings = bus.Append(KeyValuePair.Create("Embedder:TimeLimit", (string?)"00:00:00.2"));
         var embedders = await Task.WhenAll(Enumerable.Range(0, embedderCount).Select(_ =>
-            WorkerProcess.StartAsync(EmbedderAssembly(), settings, "Embedder:MetricsPort", folder, TimeSpan.FromMinutes(2), cancellationToken)));
+            WorkerProcess.StartAsync(ServiceBuild.Embedder, settings, "Embedder:MetricsPort", folder, TimeSpan.FromMinutes(2), cancellationToken)));
         try
         {
             var ready = embedders.Select(e => e.ResidentBytes()).ToArray();
@@ -102,20 +102,6 @@ internal static class PipelineRun
             foreach (var embedder in embedders)
                 await embedder.DisposeAsync();
         }
-    }
-
-    /// <summary>
-    /// The embedder as its own build wrote it, not the copy in this program's folder: that folder also holds the query
-    /// API's packages (Serilog.AspNetCore and its formatters), which the embedder's Serilog configuration reader finds
-    /// there and then cannot load, so the worker would stop at start.
-    /// </summary>
-    private static string EmbedderAssembly()
-    {
-        // This program runs from bench/Benchmarks/bin/<configuration>/<framework>/; the embedder's build mirrors it under src/Embedder.
-        var framework = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
-        var configuration = framework.Parent!.Name;
-        var path = Path.Combine(BenchmarkReport.RepositoryRoot(), "src", "Embedder", "bin", configuration, framework.Name, "ImageSearch.Embedder.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"the embedder is not built: dotnet build src/Embedder -c {configuration}", path);
     }
 
     /// <summary>Busy CPU time of the whole machine since boot (first line of /proc/stat: all but idle and iowait, in 1/100 s).</summary>

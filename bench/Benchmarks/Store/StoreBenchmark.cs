@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ImageSearch.TestSupport;
 using ImageSearch.VectorStore;
 using ImageSearch.VectorStore.Embedded;
 
@@ -50,7 +51,7 @@ public sealed class StoreBenchmark : IBenchmark
 
     private static async Task RunOneAsync(BenchOptions o, SyntheticVectors vectors, int size, StringBuilder table, CancellationToken ct)
     {
-        var directory = Path.Combine(BenchmarkReport.RepositoryRoot(), ".bench", "store", $"{vectors.Kind}-{size}");
+        var directory = Path.Combine(ServiceBuild.RepositoryRoot, ".bench", "store", $"{vectors.Kind}-{size}");
         if (Directory.Exists(directory))
             Directory.Delete(directory, recursive: true);
         var storeOptions = new EmbeddedStoreOptions { Path = directory, HnswThreshold = o.Threshold, Hnsw = o.Hnsw };

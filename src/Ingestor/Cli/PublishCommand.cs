@@ -1,6 +1,6 @@
 using System.CommandLine;
-using ImageSearch.Ingestor.Publishing;
-using ImageSearch.Ingestor.Sources;
+using ImageSearch.Ingestion.Publishing;
+using ImageSearch.Ingestion.Sources;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 

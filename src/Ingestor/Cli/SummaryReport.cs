@@ -1,4 +1,4 @@
-using ImageSearch.Ingestor.Publishing;
+using ImageSearch.Ingestion.Publishing;
 using Spectre.Console;
 
 namespace ImageSearch.Ingestor.Cli;

@@ -1,4 +1,4 @@
-using ImageSearch.Embedder.Imaging;
+using ImageSearch.Embedding.Imaging;
 using ImageSearch.VectorStore;
 using Microsoft.AspNetCore.Diagnostics;
 

@@ -1,5 +1,5 @@
 using ImageSearch.Contracts;
-using ImageSearch.Embedder;
+using ImageSearch.Embedding;
 using ImageSearch.QueryApi.Metrics;
 using ImageSearch.VectorStore;
 

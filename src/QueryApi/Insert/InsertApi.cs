@@ -1,5 +1,5 @@
 using ImageSearch.Contracts;
-using ImageSearch.Embedder.Imaging;
+using ImageSearch.Embedding.Imaging;
 using ImageSearch.QueryApi.Errors;
 using ImageSearch.QueryApi.Metrics;
 using Microsoft.Extensions.Options;

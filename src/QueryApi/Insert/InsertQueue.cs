@@ -1,6 +1,6 @@
 using ImageSearch.Contracts;
-using ImageSearch.Ingestor.Publishing;
-using ImageSearch.Ingestor.Sources;
+using ImageSearch.Ingestion.Publishing;
+using ImageSearch.Ingestion.Sources;
 using ImageSearch.QueryApi.Metrics;
 using MassTransit;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using ImageSearch.Embedder.Imaging;
+using ImageSearch.Embedding.Imaging;
 using Microsoft.Extensions.Options;
 
 namespace ImageSearch.QueryApi.Insert;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using ImageSearch.Embedder;
-using ImageSearch.Embedder.Imaging;
+using ImageSearch.Embedding;
+using ImageSearch.Embedding.Imaging;
 using ImageSearch.QueryApi.Metrics;
 using ImageSearch.VectorStore;
 

@@ -1,5 +1,5 @@
-using ImageSearch.Ingestor.Publishing;
-using ImageSearch.Ingestor.Sources;
+using ImageSearch.Ingestion.Publishing;
+using ImageSearch.Ingestion.Sources;
 using MassTransit;
 using Microsoft.Extensions.Options;
 

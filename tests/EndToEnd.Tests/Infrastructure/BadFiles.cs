@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using ImageSearch.Contracts;
 using OpenCvSharp;
 
-namespace ImageSearch.EndToEnd.Tests.Infrastructure;
+namespace ImageSearch.EndToEnd.Tests;
 
 /// <summary>
 /// One file (or path) for each way an image can be bad, each with the reason the embedder must give.

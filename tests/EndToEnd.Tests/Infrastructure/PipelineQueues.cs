@@ -1,7 +1,6 @@
 using ImageSearch.Contracts;
-using ImageSearch.Pipeline.Tests.Infrastructure;
 
-namespace ImageSearch.EndToEnd.Tests.Infrastructure;
+namespace ImageSearch.EndToEnd.Tests;
 
 public static class PipelineQueues
 {

@@ -1,7 +1,5 @@
-using ImageSearch.Pipeline.Tests.Infrastructure;
-using ImageSearch.Tests;
 
-namespace ImageSearch.EndToEnd.Tests.Infrastructure;
+namespace ImageSearch.EndToEnd.Tests;
 
 /// <summary>Waits on the real state of a running pipeline: store count, journal and queue depths. No fixed sleeps.</summary>
 public static class PipelineState
@@ -11,13 +9,13 @@ public static class PipelineState
     /// entries, <paramref name="also"/> holds, and every queue is empty. On timeout, fails with what was reached and the embedders' logs.
     /// </summary>
     public static async Task SettledAsync(
-        Broker broker, IndexerHost indexer, long count, int deadLetters, IReadOnlyList<WorkerProcess> embedders,
+        Broker broker, PipelineHost indexer, long count, int deadLetters, IReadOnlyList<WorkerProcess> embedders,
         Func<Task<bool>>? also = null, int seconds = 120)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
-            var (stored, letters) = (await indexer.CountAsync(), (await indexer.DeadLettersAsync()).Count);
+            var (stored, letters) = (await indexer.CountAsync(cancellationToken: TestContext.Current.CancellationToken), (await indexer.DeadLettersAsync(TestContext.Current.CancellationToken)).Count);
             if (stored >= count && letters >= deadLetters && (also is null || await also()) && await broker.IdleAsync())
                 return;
             if (DateTime.UtcNow > deadline)

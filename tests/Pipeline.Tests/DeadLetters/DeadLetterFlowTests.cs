@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ImageSearch.Contracts;
 using ImageSearch.DeadLetters;
-using ImageSearch.Pipeline.Tests.Infrastructure;
 using MassTransit;
 using static ImageSearch.Pipeline.Tests.DeadLetters.DeadLetterJournalTests;
 
@@ -18,12 +17,12 @@ public sealed class DeadLetterFlowTests(RabbitMqFixture rabbit)
         var broker = rabbit.NewBroker();
         using var folder = new TempFolder();
         var journalPath = Path.Combine(folder.Path, "dead-letters.db");
-        using var publisher = await TestHosts.StartPublisherAsync(broker, journalPath);
+        await using var publisher = await TestHosts.StartPublisherAsync(broker, journalPath);
 
-        await publisher.Bus().PublishBatch([Letter(1, DeadLetterReason.Corrupt), Letter(2, DeadLetterReason.NotAnImage)], Cancel);
+        await publisher.Bus.PublishBatch([Letter(1, DeadLetterReason.Corrupt), Letter(2, DeadLetterReason.NotAnImage)], Cancel);
         Assert.Equal(2u, await broker.CountAsync(QueueNames.DeadLetters, Cancel));
 
-        using var recorder = await TestHosts.StartRecorderAsync(broker, journalPath);
+        await using var recorder = await TestHosts.StartRecorderAsync(broker, journalPath);
         var journal = new DeadLetterJournal(journalPath);
         await Eventually.HoldsAsync(async () => (await journal.ListAsync(null, 0, 10, Cancel)).Count == 2, "both dead letters are in the journal");
         Assert.Equal(0u, await broker.CountAsync(QueueNames.DeadLetters, Cancel));
@@ -36,12 +35,12 @@ public sealed class DeadLetterFlowTests(RabbitMqFixture rabbit)
         using var folder = new TempFolder();
         var journalPath = Path.Combine(folder.Path, "dead-letters.db");
         var settings = new Dictionary<string, string?>(broker.Settings) { ["DeadLetters:Path"] = journalPath };
-        using var recorder = await TestHosts.StartRecorderAsync(broker, journalPath);
+        await using var recorder = await TestHosts.StartRecorderAsync(broker, journalPath);
         var missing = new[] { Letter(1, DeadLetterReason.FileMissing), Letter(2, DeadLetterReason.FileMissing, attempts: 2), Letter(3, DeadLetterReason.FileMissing, collection: "c") };
         var corrupt = new[] { Letter(4, DeadLetterReason.Corrupt), Letter(5, DeadLetterReason.Corrupt) };
 
         // The first letter twice: a redelivery must not count twice.
-        await recorder.Bus().PublishBatch([.. missing, .. corrupt, missing[0]], Cancel);
+        await recorder.Bus.PublishBatch([.. missing, .. corrupt, missing[0]], Cancel);
         var journal = new DeadLetterJournal(journalPath);
         await Eventually.HoldsAsync(async () => (await journal.ListAsync(null, 0, 100, Cancel)).Count == 5, "five dead letters are in the journal");
 

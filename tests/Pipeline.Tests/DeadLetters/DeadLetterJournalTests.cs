@@ -1,6 +1,5 @@
 using ImageSearch.Contracts;
 using ImageSearch.DeadLetters;
-using ImageSearch.Pipeline.Tests.Infrastructure;
 
 namespace ImageSearch.Pipeline.Tests.DeadLetters;
 

@@ -1,5 +1,4 @@
 using ImageSearch.Contracts;
-using ImageSearch.Pipeline.Tests.Infrastructure;
 using ImageSearch.VectorStore;
 using MassTransit;
 
@@ -31,9 +30,9 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         var broker = rabbit.NewBroker();
         var folder = new TempFolder();
         // Published before the indexer starts, one by one (so in order), so they all wait in the queue and form one batch.
-        using var publisher = await TestHosts.StartPublisherAsync(broker, Path.Combine(folder.Path, "j.db"), quorum);
+        await using var publisher = await TestHosts.StartPublisherAsync(broker, Path.Combine(folder.Path, "j.db"), quorum);
         foreach (var message in messages)
-            await publisher.Bus().Publish(message, Cancel);
+            await publisher.Bus.Publish(message, Cancel);
         return (broker, folder);
     }
 
@@ -44,7 +43,7 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         using var _ = folder;
         var store = new RecordingVectorStore();
 
-        using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
+        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
         await Eventually.HoldsAsync(() => store.Records("images").Count == 40, "40 vectors are stored");
 
         var upsert = Assert.Single(store.Upserts);
@@ -64,7 +63,7 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         // Process-wide counters, which tests running beside this one may raise too: compare at least.
         var (retriesBefore, indexedBefore) = (await MetricSamples.ReadAsync(OutageRetries), await MetricSamples.ReadAsync(VectorsIndexed));
 
-        using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
+        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
         await Eventually.HoldsAsync(() => store.Records("images").Count == 20, "20 vectors are stored after the outage");
 
         Assert.Equal(6, store.UpsertCalls);
@@ -84,7 +83,7 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         var store = new RecordingVectorStore();
         store.Existing(new CollectionSpec("images", 8, Model));
 
-        using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
+        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
         await Eventually.HoldsAsync(() => store.Records("images").Count == 10, "the 10 fitting vectors are stored");
         await Eventually.HoldsAsync(async () => await broker.CountAsync(QueueNames.DeadLetters, Cancel) == 3, "3 dead letters are queued");
 
@@ -108,7 +107,7 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         using var _ = folder;
         var store = new RecordingVectorStore { FailUpsert = call => call == 1 ? (null, new StoreUnavailableException("connection reset after commit")) : (null, null) };
 
-        using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
+        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
         await Eventually.HoldsAsync(() => store.UpsertCalls == 2, "the batch is upserted again after the lost acknowledgement");
         await Eventually.HoldsAsync(async () => await broker.CountAsync(QueueNames.IndexImage, Cancel) == 0, "the queue is drained");
 
@@ -129,7 +128,7 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         var settings = new Dictionary<string, string?>(Settings(Path.Combine(folder.Path, "j.db"))) { ["Bus:QuorumQueues"] = "true" };
         var store = new RecordingVectorStore();
 
-        using var indexer = await TestHosts.StartIndexerAsync(broker, store, settings);
+        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, settings);
 
         await Eventually.HoldsAsync(() => store.Records("images").Count == 5, "5 vectors are stored through quorum queues");
     }
@@ -142,8 +141,8 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         var store = new RecordingVectorStore();
         store.Existing(new CollectionSpec("images", 8, Model));
 
-        using var host = await TestHosts.StartInMemoryIndexerAsync(store, journalPath);
-        await host.Bus().PublishBatch([Embedded(1), Embedded(2), Embedded(3, dimension: 2)], Cancel);
+        await using var host = await TestHosts.StartInMemoryIndexerAsync(store, journalPath);
+        await host.Bus.PublishBatch([Embedded(1), Embedded(2), Embedded(3, dimension: 2)], Cancel);
 
         await Eventually.HoldsAsync(() => store.Records("images").Count == 2, "the 2 fitting vectors are stored");
         var journal = new ImageSearch.DeadLetters.DeadLetterJournal(journalPath);
@@ -160,10 +159,10 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         var store = new RecordingVectorStore { FailUpsert = _ => (new StoreUnavailableException("store is down"), null) };
         var settings = new Dictionary<string, string?>(Settings(Path.Combine(folder.Path, "j.db"))) { ["Bus:StopTimeout"] = "00:00:01" };
 
-        using (var indexer = await TestHosts.StartIndexerAsync(broker, store, settings))
+        await using (var indexer = await TestHosts.StartIndexerAsync(broker, store, settings))
         {
             await Eventually.HoldsAsync(() => store.UpsertCalls >= 3, "the batch is being retried");
-            await indexer.StopAsync(Cancel);
+            await indexer.StopAsync();
         }
 
         // The abandoned batch is neither acknowledged nor failed: the broker still holds all 15 and hands them out

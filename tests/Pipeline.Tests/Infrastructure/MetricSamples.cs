@@ -1,7 +1,7 @@
 using System.Globalization;
 using Prometheus;
 
-namespace ImageSearch.Pipeline.Tests.Infrastructure;
+namespace ImageSearch.Pipeline.Tests;
 
 /// <summary>Reads this process's Prometheus metrics as /metrics would export them (the default registry is process-wide).</summary>
 public static class MetricSamples

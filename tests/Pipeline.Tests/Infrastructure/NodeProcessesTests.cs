@@ -1,6 +1,5 @@
-using ImageSearch.Tests;
 
-namespace ImageSearch.Pipeline.Tests.Infrastructure;
+namespace ImageSearch.Pipeline.Tests;
 
 /// <summary>
 /// The test nodes of parallel test assemblies share one epmd, started by whichever node came first and carrying that

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ImageSearch.VectorStore;
 
-namespace ImageSearch.Pipeline.Tests.Infrastructure;
+namespace ImageSearch.Pipeline.Tests;
 
 /// <summary>
 /// Test double of <see cref="IVectorStore"/> that records what the indexer asks of it (the real stores have their own

@@ -1,6 +1,4 @@
 using ImageSearch.Contracts;
-using ImageSearch.Pipeline.Tests.Infrastructure;
-using ImageSearch.Tests;
 
 namespace ImageSearch.Pipeline.Tests.Ingestor;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using ImageSearch.Ingestor.Sources;
-using ImageSearch.Pipeline.Tests.Infrastructure;
+using ImageSearch.Ingestion.Sources;
 
 namespace ImageSearch.Pipeline.Tests.Sources;
 

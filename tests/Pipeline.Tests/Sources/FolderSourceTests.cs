@@ -1,5 +1,4 @@
-using ImageSearch.Ingestor.Sources;
-using ImageSearch.Pipeline.Tests.Infrastructure;
+using ImageSearch.Ingestion.Sources;
 
 namespace ImageSearch.Pipeline.Tests.Sources;
 

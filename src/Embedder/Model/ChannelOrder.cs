@@ -1,8 +1,0 @@
-namespace ImageSearch.Embedder.Model;
-
-/// <summary>Colour channel order of the model's input tensor.</summary>
-public enum ChannelOrder
-{
-    Rgb,
-    Bgr,
-}

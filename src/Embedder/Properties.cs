@@ -1,4 +1,0 @@
-using System.Runtime.CompilerServices;
-
-[assembly: InternalsVisibleTo("ImageSearch.Embedder.Tests")]
-[assembly: InternalsVisibleTo("ImageSearch.Benchmarks")]

@@ -1,0 +1,77 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ImageSearch.Embedding;
+
+/// <summary>Settings of the embedding core, bound from the <c>Embedding</c> section and validated at start.</summary>
+public sealed class EmbeddingOptions : IValidatableObject
+{
+    public const string SectionName = "Embedding";
+
+    /// <summary>The pretrained ResNet18's descriptor, shipped beside every application that embeds.</summary>
+    public const string ShippedModel = "models/resnet18/resnet18.json";
+
+    /// <summary>
+    /// Path of the model descriptor (JSON). Empty: the shipped ResNet18 beside the application, wherever it is started
+    /// from. A relative path is taken from the working directory, like any path given on a command line.
+    /// </summary>
+    public string Model { get; set; } = "";
+
+    public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
+
+    /// <summary>CUDA device ordinal.</summary>
+    [Range(0, 64)]
+    public int DeviceId { get; set; }
+
+    /// <summary>Images per model run. Larger batches pay off on a GPU; on a CPU 8–32 is enough.</summary>
+    [Range(1, 4096)]
+    public int MaxBatchSize { get; set; } = 32;
+
+    /// <summary>Images read, decoded and preprocessed at the same time.</summary>
+    [Range(1, 1024)]
+    public int DecodeParallelism { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>ONNX Runtime intra-op threads on the CPU provider; 0 lets ONNX Runtime choose (one per core).</summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Decode JPEGs at 1/2, 1/4 or 1/8 scale when they are still at least the model's input size at that scale.</summary>
+    public bool ReducedDecoding { get; set; } = true;
+
+    /// <summary>Largest accepted width × height, read from the header before decoding.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxPixels { get; set; } = 50_000_000;
+
+    /// <summary>Largest accepted encoded size.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>Smallest accepted shorter side; anything smaller (icons, tracking pixels) carries no useful content.</summary>
+    [Range(1, 65535)]
+    public int MinSide { get; set; } = 32;
+
+    /// <summary>When not empty, only files under one of these folders are read (after resolving symbolic links).</summary>
+    public string[] AllowedRoots { get; set; } = [];
+
+    public ProjectionOptions Projection { get; set; } = new();
+
+    public ObjectCropOptions ObjectCrop { get; set; } = new();
+
+    /// <summary>The descriptor's full path, resolved as documented on <see cref="Model"/>.</summary>
+    public string ResolveModelPath() =>
+        string.IsNullOrWhiteSpace(Model) ? Path.Combine(AppContext.BaseDirectory, ShippedModel) : Path.GetFullPath(Model);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!File.Exists(ResolveModelPath()))
+            yield return new ValidationResult($"model descriptor not found: {ResolveModelPath()}", [nameof(Model)]);
+        if (AllowedRoots.Any(string.IsNullOrWhiteSpace))
+            yield return new ValidationResult("allowed roots must not be blank", [nameof(AllowedRoots)]);
+        foreach (var (name, section) in new (string, object)[] { (nameof(Projection), Projection), (nameof(ObjectCrop), ObjectCrop) })
+        {
+            var nested = new List<ValidationResult>();
+            Validator.TryValidateObject(section, new ValidationContext(section), nested, validateAllProperties: true);
+            foreach (var result in nested)
+                yield return new ValidationResult(result.ErrorMessage, result.MemberNames.Select(m => $"{name}:{m}"));
+        }
+    }
+}

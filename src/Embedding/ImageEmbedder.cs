@@ -1,0 +1,159 @@
+using System.Buffers;
+using ImageSearch.Embedding.Imaging;
+using ImageSearch.Embedding.Inference;
+using ImageSearch.Embedding.Model;
+using ImageSearch.Embedding.PostProcessing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenCvSharp;
+
+namespace ImageSearch.Embedding;
+
+/// <summary>
+/// Image files or encoded bytes in, unit-length vectors out. Images are read, decoded and preprocessed in parallel straight
+/// into a pooled batch tensor; the model runs once per chunk of <see cref="EmbeddingOptions.MaxBatchSize"/>, overlapping
+/// with the decoding of the next chunk. A bad image only gets a failed result; inference failures (ONNX Runtime errors,
+/// GPU out of memory) throw, so the caller can retry the whole batch. Singleton; thread-safe.
+/// </summary>
+public sealed class ImageEmbedder : IDisposable
+{
+    private readonly EmbeddingOptions _options;
+    private readonly ImageDecoder _decoder;
+    private readonly ImageFileReader _files;
+    private readonly ImagePreprocessor _preprocessor;
+    private readonly LargestObjectFinder? _objectFinder;
+    private readonly OnnxFeatureExtractor _extractor;
+    private readonly VectorPostProcessor _postProcessor;
+    private readonly ArrayPool<float> _inputs;
+    private readonly ArrayPool<float> _outputs;
+
+    public ImageEmbedder(IOptions<EmbeddingOptions> options, ImageDecoder decoder, ILogger<ImageEmbedder> logger)
+        : this(options, ModelDescriptor.Load(options.Value.ResolveModelPath()), decoder, logger)
+    {
+    }
+
+    /// <summary>Uses <paramref name="model"/> instead of the configured descriptor (to compare preprocessing variants).</summary>
+    public ImageEmbedder(IOptions<EmbeddingOptions> options, ModelDescriptor model, ImageDecoder decoder, ILogger<ImageEmbedder> logger)
+    {
+        _options = options.Value;
+        _decoder = decoder;
+        _files = new ImageFileReader(options);
+        _preprocessor = new ImagePreprocessor(model);
+        _objectFinder = _options.ObjectCrop.Enabled ? new LargestObjectFinder(_options.ObjectCrop) : null;
+        _extractor = new OnnxFeatureExtractor(model, _options, logger);
+        _postProcessor = new VectorPostProcessor(_extractor.FeatureLength, _options.Projection);
+        Model = new EmbeddingModelInfo(model.Id + (_objectFinder is null ? "" : "+crop") + _postProcessor.IdSuffix, _postProcessor.Dimension, _extractor.Provider);
+        Descriptor = model;
+        // Two buffers per concurrent call (one being filled, one in inference); a few callers at once stay pooled.
+        _inputs = ArrayPool<float>.Create(_options.MaxBatchSize * _preprocessor.TensorLength, maxArraysPerBucket: 8);
+        _outputs = ArrayPool<float>.Create(_options.MaxBatchSize * _extractor.FeatureLength, maxArraysPerBucket: 8);
+    }
+
+    public EmbeddingModelInfo Model { get; }
+
+    /// <summary>The model and preprocessing in use.</summary>
+    public ModelDescriptor Descriptor { get; }
+
+    /// <summary>The session alone, for benchmarks that time inference without decoding.</summary>
+    internal OnnxFeatureExtractor Extractor => _extractor;
+
+    public Task<IReadOnlyList<EmbeddingResult>> EmbedFilesAsync(IReadOnlyList<string> paths, CancellationToken ct) =>
+        EmbedAsync(paths.Count, async (i, token) =>
+        {
+            using var encoded = await _files.ReadAsync(paths[i], token);
+            return _decoder.Decode(encoded.Span, MinimumSide);
+        }, ct);
+
+    public Task<IReadOnlyList<EmbeddingResult>> EmbedEncodedAsync(IReadOnlyList<ReadOnlyMemory<byte>> images, CancellationToken ct) =>
+        EmbedAsync(images.Count, (i, _) => ValueTask.FromResult(_decoder.Decode(images[i].Span, MinimumSide)), ct);
+
+    /// <summary>
+    /// The shorter side reduced decoding must keep. With the object crop on, twice the model input, so an object
+    /// spanning half the photo still reaches the model at full resolution.
+    /// </summary>
+    private int MinimumSide => !_options.ReducedDecoding ? 0
+        : _objectFinder is null ? _preprocessor.MinimumSourceSide : 2 * _preprocessor.MinimumSourceSide;
+
+    private async Task<IReadOnlyList<EmbeddingResult>> EmbedAsync(int count, Func<int, CancellationToken, ValueTask<Mat>> decode, CancellationToken ct)
+    {
+        var results = new EmbeddingResult[count];
+        var inference = Task.CompletedTask;
+        try
+        {
+            for (var start = 0; start < count; start += _options.MaxBatchSize)
+            {
+                var batch = new Batch(start, Math.Min(_options.MaxBatchSize, count - start), _inputs.Rent(_options.MaxBatchSize * _preprocessor.TensorLength));
+                try
+                {
+                    await PrepareAsync(batch, decode, results, ct);
+                }
+                catch
+                {
+                    _inputs.Return(batch.Input);
+                    throw;
+                }
+                await inference; // the previous chunk: at most two batch buffers per call, one filling and one in the model
+                inference = Task.Run(() => Infer(batch, results), ct);
+            }
+        }
+        finally
+        {
+            await inference;
+        }
+        return results;
+    }
+
+    /// <summary>Reads, decodes and preprocesses a chunk in parallel; each good image fills its own slot of the input tensor.</summary>
+    private Task PrepareAsync(Batch batch, Func<int, CancellationToken, ValueTask<Mat>> decode, EmbeddingResult[] results, CancellationToken ct) =>
+        Parallel.ForAsync(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.DecodeParallelism, CancellationToken = ct }, async (slot, token) =>
+        {
+            try
+            {
+                using var image = await decode(batch.Start + slot, token);
+                using var objectRegion = _objectFinder is null ? null : new Mat(image, _objectFinder.Find(image));
+                _preprocessor.Write(objectRegion ?? image, batch.Input.AsSpan(slot * _preprocessor.TensorLength, _preprocessor.TensorLength));
+            }
+            catch (ImageDecodeException e)
+            {
+                results[batch.Start + slot] = EmbeddingResult.Failure(e.Reason, e.Message);
+            }
+        });
+
+    private void Infer(Batch batch, EmbeddingResult[] results)
+    {
+        var output = _outputs.Rent(_options.MaxBatchSize * _extractor.FeatureLength);
+        try
+        {
+            // Failed images left holes: move the good slots together so the model only sees real images.
+            Span<int> owners = stackalloc int[batch.Count];
+            var good = 0;
+            var length = _preprocessor.TensorLength;
+            for (var slot = 0; slot < batch.Count; slot++)
+            {
+                if (results[batch.Start + slot] is not null)
+                    continue;
+                if (good != slot)
+                    batch.Input.AsSpan(slot * length, length).CopyTo(batch.Input.AsSpan(good * length, length));
+                owners[good++] = batch.Start + slot;
+            }
+            if (good == 0)
+                return;
+            _extractor.Run(batch.Input, output, good);
+            for (var row = 0; row < good; row++)
+                results[owners[row]] = EmbeddingResult.Success(_postProcessor.Process(output.AsSpan(row * _extractor.FeatureLength, _extractor.FeatureLength)));
+        }
+        finally
+        {
+            _outputs.Return(output);
+            _inputs.Return(batch.Input);
+        }
+    }
+
+    public void Dispose()
+    {
+        _extractor.Dispose();
+        _preprocessor.Dispose();
+    }
+
+    private sealed record Batch(int Start, int Count, float[] Input);
+}

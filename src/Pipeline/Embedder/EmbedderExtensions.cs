@@ -1,0 +1,45 @@
+using ImageSearch.Embedding;
+using ImageSearch.Pipeline.Embedder;
+using ImageSearch.Embedding.Inference;
+using ImageSearch.ServiceDefaults;
+using ImageSearch.ServiceDefaults.Monitoring;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ImageSearch.Pipeline.Embedder;
+
+public static class EmbedderExtensions
+{
+    /// <summary>The embedder worker: monitoring endpoint (<c>Embedder:MetricsPort</c>), the model with its warm-up, and the bus with the batch consumer.</summary>
+    public static TBuilder AddEmbedder<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        // First, so that /health/live answers and /health/ready says "warming up" while the model loads.
+        builder.AddMonitoringEndpoint(builder.Configuration.GetValidatedOptions<EmbedderOptions>(EmbedderOptions.Section).MetricsPort);
+        builder.AddEmbedderServices();
+        builder.AddMessageBus(bus => bus.AddEmbedImagesConsumer());
+        return builder;
+    }
+
+    /// <summary>
+    /// What the embed consumer needs, for a process that composes its own bus (the standalone mode): the embedding core
+    /// (section <c>Embedding</c>), the <c>Embedder</c> options, the model warm-up and its readiness check (tag "ready").
+    /// Call it before the bus is added, so the warm-up finishes before the first batch arrives.
+    /// </summary>
+    public static TBuilder AddEmbedderServices<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddValidatedOptions<EmbedderOptions>(EmbedderOptions.Section);
+        EmbedderMetrics.Initialize();
+        builder.Services.AddEmbedding(builder.Configuration);
+        builder.Services.AddModelWarmup();
+        return builder;
+    }
+
+    public static IBusRegistrationConfigurator AddEmbedImagesConsumer(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<EmbedImagesConsumer, EmbedImagesConsumerDefinition>();
+        return bus;
+    }
+}

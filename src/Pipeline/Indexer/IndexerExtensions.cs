@@ -1,0 +1,51 @@
+using ImageSearch.DeadLetters;
+using ImageSearch.Pipeline.Indexer;
+using ImageSearch.ServiceDefaults;
+using ImageSearch.ServiceDefaults.Monitoring;
+using ImageSearch.VectorStore;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace ImageSearch.Pipeline.Indexer;
+
+public static class IndexerExtensions
+{
+    /// <summary>
+    /// The indexer worker: monitoring endpoint (<c>Indexer:MetricsPort</c>), its services, and its bus with the dead-letter
+    /// recorder unless <c>DeadLetters:Record</c> is false.
+    /// </summary>
+    public static TBuilder AddIndexer<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddMonitoringEndpoint(builder.Configuration.GetValidatedOptions<IndexerOptions>(IndexerOptions.Section).MetricsPort);
+        builder.AddIndexerServices();
+        var recordDeadLetters = builder.Configuration.GetValidatedOptions<DeadLetterOptions>(DeadLetterOptions.Section).Record;
+        builder.AddMessageBus(bus =>
+        {
+            bus.AddIndexImagesConsumer();
+            if (recordDeadLetters)
+                bus.AddDeadLetterRecorder();
+        });
+        return builder;
+    }
+
+    /// <summary>What the indexer consumer needs, for a process that composes its own bus (the standalone mode).</summary>
+    public static TBuilder AddIndexerServices<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddValidatedOptions<IndexerOptions>(IndexerOptions.Section);
+        IndexerMetrics.Initialize();
+        builder.Services.AddVectorStore(builder.Configuration);
+        builder.Services.TryAddSingleton<EnsuredCollections>();
+        builder.AddDeadLetterJournal();
+        return builder;
+    }
+
+    public static IBusRegistrationConfigurator AddIndexImagesConsumer(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<IndexImagesConsumer, IndexImagesConsumerDefinition>();
+        return bus;
+    }
+}

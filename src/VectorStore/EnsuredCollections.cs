@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+using ImageSearch.VectorStore;
+
+namespace ImageSearch.VectorStore;
+
+/// <summary>
+/// Ensures each collection once per process before its first upsert, instead of once per batch.
+/// Only successes are remembered: a mismatch is asked again, so a collection fixed by an operator is picked up without a restart.
+/// </summary>
+public sealed class EnsuredCollections(IVectorStore store)
+{
+    private readonly ConcurrentDictionary<CollectionSpec, byte> _ensured = new();
+
+    /// <exception cref="CollectionMismatchException">The collection exists with another dimension or model.</exception>
+    /// <exception cref="StoreUnavailableException">The store cannot be reached.</exception>
+    public async Task EnsureAsync(CollectionSpec spec, CancellationToken cancellationToken)
+    {
+        if (_ensured.ContainsKey(spec))
+            return;
+        await store.EnsureCollectionAsync(spec, cancellationToken);
+        _ensured.TryAdd(spec, 0);
+    }
+
+    /// <summary>Forgets what was ensured about <paramref name="collection"/> (it was dropped or recreated underneath us).</summary>
+    public void Forget(string collection)
+    {
+        foreach (var spec in _ensured.Keys.Where(s => s.Name == collection))
+            _ensured.TryRemove(spec, out _);
+    }
+}
