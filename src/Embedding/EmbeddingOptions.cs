@@ -5,7 +5,7 @@ namespace ImageSearch.Embedding;
 /// <summary>Settings of the embedding core, bound from the <c>Embedding</c> section and validated at start.</summary>
 public sealed class EmbeddingOptions : IValidatableObject
 {
-    public const string SectionName = "Embedding";
+    public const string Section = "Embedding";
 
     /// <summary>The pretrained ResNet18's descriptor, shipped beside every application that embeds.</summary>
     public const string ShippedModel = "models/resnet18/resnet18.json";

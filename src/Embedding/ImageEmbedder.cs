@@ -113,7 +113,7 @@ public sealed class ImageEmbedder : IDisposable
                 using var objectRegion = _objectFinder is null ? null : new Mat(image, _objectFinder.Find(image));
                 _preprocessor.Write(objectRegion ?? image, batch.Input.AsSpan(slot * _preprocessor.TensorLength, _preprocessor.TensorLength));
             }
-            catch (ImageDecodeException e)
+            catch (ImageRejectedException e)
             {
                 results[batch.Start + slot] = EmbeddingResult.Failure(e.Reason, e.Message);
             }

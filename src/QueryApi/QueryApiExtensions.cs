@@ -30,7 +30,7 @@ public static class QueryApiExtensions
         var options = builder.Configuration.GetValidatedOptions<QueryApiOptions>(QueryApiOptions.Section);
         ConfigureRequestLimits(builder, options);
 
-        builder.Services.AddEmbedding(builder.Configuration);
+        builder.AddEmbedding();
         builder.Services.AddVectorStore(builder.Configuration);
         builder.AddDeadLetterJournal();
         builder.Services.TryAddSingleton<EnsuredCollections>();

@@ -16,19 +16,19 @@ public sealed class UploadReader(IOptions<QueryApiOptions> options)
     private readonly QueryApiOptions _options = options.Value;
 
     /// <summary>The files of field <see cref="FileField"/> (any field when that one is absent).</summary>
-    /// <exception cref="ImageDecodeException">A file is empty or over <see cref="QueryApiOptions.MaxUploadBytes"/>, or there are too many.</exception>
+    /// <exception cref="ImageRejectedException">A file is empty or over <see cref="QueryApiOptions.MaxUploadBytes"/>, or there are too many.</exception>
     public async Task<IReadOnlyList<Upload>> ReadAsync(IFormCollection form, CancellationToken cancellationToken)
     {
         var files = form.Files.GetFiles(FileField) is { Count: > 0 } named ? named : form.Files;
         if (files.Count == 0)
-            throw new ImageDecodeException(DeadLetterReason.InvalidMessage, $"the form has no file: send the image in field '{FileField}'");
+            throw new ImageRejectedException(DeadLetterReason.InvalidMessage, $"the form has no file: send the image in field '{FileField}'");
         if (files.Count > _options.MaxUploadFiles)
-            throw new ImageDecodeException(DeadLetterReason.InvalidMessage, $"{files.Count} files is over the limit of {_options.MaxUploadFiles} per request");
+            throw new ImageRejectedException(DeadLetterReason.InvalidMessage, $"{files.Count} files is over the limit of {_options.MaxUploadFiles} per request");
         var uploads = new List<Upload>(files.Count);
         foreach (var file in files)
         {
             if (file.Length > _options.MaxUploadBytes)
-                throw new ImageDecodeException(DeadLetterReason.TooManyBytes,
+                throw new ImageRejectedException(DeadLetterReason.TooManyBytes,
                     $"{file.FileName}: {file.Length:N0} bytes is over the upload limit of {_options.MaxUploadBytes:N0}");
             var bytes = new byte[file.Length];
             await using (var stream = file.OpenReadStream())

@@ -15,7 +15,7 @@ public sealed class AddEmbeddingTests(EmbedderFixture fixture)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddEmbedding(builder.Configuration);
+        builder.AddEmbedding();
         return builder.Build();
     }
 

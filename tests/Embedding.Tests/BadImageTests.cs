@@ -68,7 +68,7 @@ public sealed class BadImageTests(EmbedderFixture fixture)
     public void TooManyBytesForUploadedBytes()
     {
         var decoder = new ImageDecoder(Options.Create(new EmbeddingOptions { MaxBytes = 1000 }));
-        var error = Assert.Throws<ImageDecodeException>(() => decoder.Decode(TestImages.Jpeg(300, 300)));
+        var error = Assert.Throws<ImageRejectedException>(() => decoder.Decode(TestImages.Jpeg(300, 300)));
         Assert.Equal(DeadLetterReason.TooManyBytes, error.Reason);
     }
 
@@ -96,7 +96,7 @@ public sealed class BadImageTests(EmbedderFixture fixture)
         foreach (var path in new[] { outside, link, Path.Combine(allowed, "..", "outside.jpg"), allowed + "-sibling/x.jpg",
                      Path.Combine(folderLink, "outside.jpg"), Path.Combine(folderLink, "allowed", "..", "outside.jpg") })
         {
-            var error = await Assert.ThrowsAsync<ImageDecodeException>(async () => (await reader.ReadAsync(path, ct)).Dispose());
+            var error = await Assert.ThrowsAsync<ImageRejectedException>(async () => (await reader.ReadAsync(path, ct)).Dispose());
             Assert.Equal(DeadLetterReason.OutsideAllowedRoots, error.Reason);
         }
     }

@@ -4,7 +4,7 @@ using OpenCvSharp;
 namespace ImageSearch.Embedding.Tests;
 
 /// <summary>
-/// Damaged input of every format must end as a decoded image or an <see cref="ImageDecodeException"/>: no other exception,
+/// Damaged input of every format must end as a decoded image or an <see cref="ImageRejectedException"/>: no other exception,
 /// and no native crash (which would take the whole test process down).
 /// </summary>
 public sealed class DecoderFuzzTests(EmbedderFixture fixture)
@@ -22,7 +22,7 @@ public sealed class DecoderFuzzTests(EmbedderFixture fixture)
             Assert.False(image.Empty());
             _decoded++;
         }
-        catch (ImageDecodeException)
+        catch (ImageRejectedException)
         {
             _rejected++;
         }

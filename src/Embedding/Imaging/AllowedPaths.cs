@@ -26,14 +26,14 @@ public sealed class AllowedPaths
     public bool Contains(string folder) => AllowsAnyPath || IsUnderRoot(AsFolder(RealPath(folder)));
 
     /// <summary>The real path of <paramref name="path"/> (absolute, links resolved): the path to open.</summary>
-    /// <exception cref="ImageDecodeException">Reason <see cref="DeadLetterReason.OutsideAllowedRoots"/>.</exception>
+    /// <exception cref="ImageRejectedException">Reason <see cref="DeadLetterReason.OutsideAllowedRoots"/>.</exception>
     public string Resolve(string path)
     {
         if (string.IsNullOrWhiteSpace(path) || path.Contains('\0'))
-            throw new ImageDecodeException(DeadLetterReason.InvalidMessage, "the path is empty or contains a NUL character");
+            throw new ImageRejectedException(DeadLetterReason.InvalidMessage, "the path is empty or contains a NUL character");
         var real = RealPath(path);
         if (!AllowsAnyPath && !IsUnderRoot(real))
-            throw new ImageDecodeException(DeadLetterReason.OutsideAllowedRoots,
+            throw new ImageRejectedException(DeadLetterReason.OutsideAllowedRoots,
                 real == Path.GetFullPath(path) ? $"{real} is outside the allowed roots" : $"{path} leads to {real}, outside the allowed roots");
         return real;
     }
@@ -68,7 +68,7 @@ public sealed class AllowedPaths
                 continue;
             }
             if (++links > MaxLinks)
-                throw new ImageDecodeException(DeadLetterReason.Unreadable, $"too many levels of symbolic links in {path}");
+                throw new ImageRejectedException(DeadLetterReason.Unreadable, $"too many levels of symbolic links in {path}");
             // Splice the link's target in front of what is left, and walk it from the start (absolute) or from here.
             if (Path.IsPathRooted(target))
                 current = Path.GetPathRoot(target)!;

@@ -6,7 +6,7 @@ namespace ImageSearch.Embedding.Imaging;
 
 /// <summary>
 /// Turns encoded bytes into an 8-bit, 3-channel BGR image with EXIF orientation applied, whatever the source format
-/// (grayscale, 16-bit, CMYK, palette, animated GIF's first frame). Every failure is an <see cref="ImageDecodeException"/>
+/// (grayscale, 16-bit, CMYK, palette, animated GIF's first frame). Every failure is an <see cref="ImageRejectedException"/>
 /// with a dead-letter reason. Thread-safe.
 /// </summary>
 public sealed class ImageDecoder(IOptions<EmbeddingOptions> options)
@@ -14,17 +14,17 @@ public sealed class ImageDecoder(IOptions<EmbeddingOptions> options)
     private readonly EmbeddingOptions _options = options.Value;
 
     /// <summary>Checks the limits against the header alone: size in bytes, format, pixel count and shorter side.</summary>
-    /// <exception cref="ImageDecodeException">The image breaks a limit or is not a supported image.</exception>
+    /// <exception cref="ImageRejectedException">The image breaks a limit or is not a supported image.</exception>
     public ImageHeader Inspect(ReadOnlySpan<byte> data)
     {
         if (data.Length > _options.MaxBytes)
-            throw new ImageDecodeException(DeadLetterReason.TooManyBytes, $"{data.Length:N0} bytes is over the limit of {_options.MaxBytes:N0}");
+            throw new ImageRejectedException(DeadLetterReason.TooManyBytes, $"{data.Length:N0} bytes is over the limit of {_options.MaxBytes:N0}");
         var header = ImageHeaderReader.Read(data);
         if (header.Pixels > _options.MaxPixels)
-            throw new ImageDecodeException(DeadLetterReason.TooManyPixels,
+            throw new ImageRejectedException(DeadLetterReason.TooManyPixels,
                 $"{header.Width}×{header.Height} = {header.Pixels:N0} pixels is over the limit of {_options.MaxPixels:N0}");
         if (Math.Min(header.Width, header.Height) < _options.MinSide)
-            throw new ImageDecodeException(DeadLetterReason.TooSmall,
+            throw new ImageRejectedException(DeadLetterReason.TooSmall,
                 $"{header.Width}×{header.Height} is smaller than the minimum side of {_options.MinSide}");
         return header;
     }
@@ -34,7 +34,7 @@ public sealed class ImageDecoder(IOptions<EmbeddingOptions> options)
     /// When positive, a JPEG may be decoded at 1/2, 1/4 or 1/8 scale (much faster: the scaling happens inside the DCT) as
     /// long as both sides stay at least this long. 0 decodes at full size.
     /// </param>
-    /// <exception cref="ImageDecodeException">The image breaks a limit, is not an image, or is truncated or corrupt.</exception>
+    /// <exception cref="ImageRejectedException">The image breaks a limit, is not an image, or is truncated or corrupt.</exception>
     public Mat Decode(ReadOnlySpan<byte> data, int minimumSide = 0)
     {
         var header = Inspect(data);
@@ -48,12 +48,12 @@ public sealed class ImageDecoder(IOptions<EmbeddingOptions> options)
         }
         catch (Exception e) when (e is OpenCVException or OpenCvSharpException)
         {
-            throw new ImageDecodeException(DeadLetterReason.Corrupt, $"{header.Format} data is corrupt: {e.Message}");
+            throw new ImageRejectedException(DeadLetterReason.Corrupt, $"{header.Format} data is corrupt: {e.Message}");
         }
         if (image.Empty() || image.Type() != MatType.CV_8UC3)
         {
             image.Dispose();
-            throw new ImageDecodeException(DeadLetterReason.Corrupt,
+            throw new ImageRejectedException(DeadLetterReason.Corrupt,
                 $"{header.Format} {header.Width}×{header.Height}: the data is truncated or corrupt and could not be decoded");
         }
         return image;

@@ -16,7 +16,7 @@ public sealed class ImageFileReader(IOptions<EmbeddingOptions> options)
     private readonly AllowedPaths _allowed = new(options);
 
     /// <summary>Reads the file that <paramref name="path"/> really leads to (symbolic links resolved).</summary>
-    /// <exception cref="ImageDecodeException">Missing, empty, too large, unreadable, or outside the allowed roots.</exception>
+    /// <exception cref="ImageRejectedException">Missing, empty, too large, unreadable, or outside the allowed roots.</exception>
     public async ValueTask<EncodedImage> ReadAsync(string path, CancellationToken cancellationToken)
     {
         // Open the resolved path, so that what was checked is what is read.
@@ -29,11 +29,11 @@ public sealed class ImageFileReader(IOptions<EmbeddingOptions> options)
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
-                throw new ImageDecodeException(DeadLetterReason.FileMissing, $"file not found: {file.FullName}");
+                throw new ImageRejectedException(DeadLetterReason.FileMissing, $"file not found: {file.FullName}");
             }
             catch (UnauthorizedAccessException e)
             {
-                throw new ImageDecodeException(DeadLetterReason.Unreadable, $"no permission to read {file.FullName}: {e.Message}");
+                throw new ImageRejectedException(DeadLetterReason.Unreadable, $"no permission to read {file.FullName}: {e.Message}");
             }
             catch (IOException) when (attempt < RetryDelays.Length)
             {
@@ -41,7 +41,7 @@ public sealed class ImageFileReader(IOptions<EmbeddingOptions> options)
             }
             catch (IOException e)
             {
-                throw new ImageDecodeException(DeadLetterReason.Unreadable, $"cannot read {file.FullName} after {attempt + 1} attempts: {e.Message}");
+                throw new ImageRejectedException(DeadLetterReason.Unreadable, $"cannot read {file.FullName} after {attempt + 1} attempts: {e.Message}");
             }
         }
     }
@@ -51,9 +51,9 @@ public sealed class ImageFileReader(IOptions<EmbeddingOptions> options)
         using var handle = File.OpenHandle(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         var length = RandomAccess.GetLength(handle);
         if (length == 0)
-            throw new ImageDecodeException(DeadLetterReason.FileEmpty, $"file is empty: {file.FullName}");
+            throw new ImageRejectedException(DeadLetterReason.FileEmpty, $"file is empty: {file.FullName}");
         if (length > _options.MaxBytes)
-            throw new ImageDecodeException(DeadLetterReason.TooManyBytes, $"{length:N0} bytes is over the limit of {_options.MaxBytes:N0}: {file.FullName}");
+            throw new ImageRejectedException(DeadLetterReason.TooManyBytes, $"{length:N0} bytes is over the limit of {_options.MaxBytes:N0}: {file.FullName}");
         var buffer = ArrayPool<byte>.Shared.Rent((int)length);
         try
         {

@@ -22,12 +22,12 @@ public static class ImageHeaderReader
         _ => null,
     };
 
-    /// <exception cref="ImageDecodeException">Not a supported image, or a header too damaged to give a size.</exception>
+    /// <exception cref="ImageRejectedException">Not a supported image, or a header too damaged to give a size.</exception>
     public static ImageHeader Read(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty)
-            throw new ImageDecodeException(DeadLetterReason.FileEmpty, "the image has no bytes");
-        var format = Sniff(data) ?? throw new ImageDecodeException(DeadLetterReason.NotAnImage,
+            throw new ImageRejectedException(DeadLetterReason.FileEmpty, "the image has no bytes");
+        var format = Sniff(data) ?? throw new ImageRejectedException(DeadLetterReason.NotAnImage,
             $"not a supported image (JPEG, PNG, BMP, GIF, WebP, TIFF); it starts with {Describe(data)}");
         var size = format switch
         {
@@ -39,7 +39,7 @@ public static class ImageHeaderReader
             _ => Tiff(data),
         };
         if (size is not (var width, var height) || width <= 0 || height <= 0)
-            throw new ImageDecodeException(DeadLetterReason.Corrupt, $"{format} header is truncated or invalid: no image size found");
+            throw new ImageRejectedException(DeadLetterReason.Corrupt, $"{format} header is truncated or invalid: no image size found");
         return new ImageHeader(format, width, height);
     }
 

@@ -32,7 +32,7 @@ public static class EmbedderExtensions
     {
         builder.AddValidatedOptions<EmbedderOptions>(EmbedderOptions.Section);
         EmbedderMetrics.Initialize();
-        builder.Services.AddEmbedding(builder.Configuration);
+        builder.AddEmbedding();
         builder.Services.AddModelWarmup();
         return builder;
     }

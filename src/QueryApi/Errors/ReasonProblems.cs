@@ -40,5 +40,5 @@ public static class ReasonProblems
         TypedResults.Problem(detail, statusCode: StatusOf(reason), title: TitleOf(reason),
             extensions: new Dictionary<string, object?> { ["reason"] = reason.ToString() });
 
-    public static ProblemHttpResult For(ImageDecodeException e) => For(e.Reason, e.Message);
+    public static ProblemHttpResult For(ImageRejectedException e) => For(e.Reason, e.Message);
 }

@@ -13,7 +13,7 @@ public sealed class ThumbnailRenderer(ImageFileReader reader, ImageDecoder decod
     private const int Quality = 85;
     private readonly int _size = options.Value.ThumbnailSize;
 
-    /// <exception cref="ImageDecodeException">Outside the roots, missing, unreadable or not a usable image.</exception>
+    /// <exception cref="ImageRejectedException">Outside the roots, missing, unreadable or not a usable image.</exception>
     public async Task<byte[]> RenderAsync(string path, CancellationToken cancellationToken)
     {
         using var encoded = await reader.ReadAsync(path, cancellationToken);

@@ -43,7 +43,7 @@ public static class InsertApi
                     var header = decoder.Inspect(upload.Bytes);
                     items.Add(new InsertItem(await uploadStore.SaveAsync(upload.Bytes, header.Format, cancellationToken), label, upload.Name));
                 }
-                catch (ImageDecodeException e)
+                catch (ImageRejectedException e)
                 {
                     rejected.Add(new InsertFailure(upload.Name, e.Reason, e.Message));
                     metrics.Rejected(e.Reason);

@@ -24,7 +24,7 @@ public sealed class ImageSearcher(ImageEmbedder embedder, IVectorStore store, Ac
         if (!result.Succeeded)
         {
             metrics.SearchRejected(result.Reason!.Value);
-            throw new ImageDecodeException(result.Reason!.Value, result.Error!);
+            throw new ImageRejectedException(result.Reason!.Value, result.Error!);
         }
         await collection.EnsureAsync(cancellationToken);
         IReadOnlyList<SearchHit> hits;

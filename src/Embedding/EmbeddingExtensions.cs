@@ -1,30 +1,30 @@
 using ImageSearch.Embedding.Imaging;
 using ImageSearch.Embedding.Inference;
+using ImageSearch.ServiceDefaults;
 using ImageSearch.ServiceDefaults.Monitoring;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace ImageSearch.Embedding;
 
-public static class EmbeddingServiceCollectionExtensions
+public static class EmbeddingExtensions
 {
     /// <summary>
     /// Binds and validates (at start) the <c>Embedding</c> section, and registers the <see cref="ImageEmbedder"/> singleton
     /// and the <see cref="ImageDecoder"/> it uses, plus <see cref="ImageFileReader"/> and <see cref="AllowedPaths"/> (the query API
     /// reads and decodes thumbnails with them, under the same limits and roots). Needs logging, as every host has.
     /// </summary>
-    public static IServiceCollection AddEmbedding(this IServiceCollection services, IConfiguration configuration)
+    public static TBuilder AddEmbedding<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
     {
-        services.AddOptions<EmbeddingOptions>()
-            .Bind(configuration.GetSection(EmbeddingOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<EmbeddingOptions>(EmbeddingOptions.Section);
+        var services = builder.Services;
         services.TryAddSingleton<ImageDecoder>();
         services.TryAddSingleton<AllowedPaths>();
         services.TryAddSingleton<ImageFileReader>();
         services.TryAddSingleton<ImageEmbedder>();
-        return services;
+        return builder;
     }
 
     /// <summary>
