@@ -28,4 +28,10 @@ public enum DeadLetterReason
     InvalidMessage,
     /// <summary>The vector does not fit the target collection (dimension or model mismatch).</summary>
     CollectionMismatch,
+    /// <summary>The path is not a regular file: a directory, FIFO, socket or device.</summary>
+    NotAFile,
+    /// <summary>The native decoder crashed (the process died) while decoding this image.</summary>
+    DecoderCrashed,
+    /// <summary>A failure nobody foresaw for this one image; the detail carries the exception's type and message.</summary>
+    Unexpected,
 }

@@ -1,18 +1,22 @@
 namespace ImageSearch.TestSupport;
 
 /// <summary>
-/// A service of <c>src/</c> as its own build wrote it, to run as a real process. Test projects and benchmarks never
-/// reference a service's assembly to run it: its own output folder has exactly its own dependencies and appsettings.json.
+/// A program of this repository (a service of <c>src/</c>, or a test's child program) as its own build wrote it, to run as
+/// a real process. Test projects and benchmarks never run a program from their own folder: its own output folder has
+/// exactly its own dependencies and appsettings.json.
 /// </summary>
-public sealed record ServiceBuild(string Name)
+public sealed record ServiceBuild(string Name, string Folder = "src")
 {
     public static readonly ServiceBuild Embedder = new("Embedder");
     public static readonly ServiceBuild Indexer = new("Indexer");
     public static readonly ServiceBuild Ingestor = new("Ingestor");
     public static readonly ServiceBuild QueryApi = new("QueryApi");
 
+    /// <summary>The crash test's child, which upserts until it is killed.</summary>
+    public static readonly ServiceBuild CrashWriter = new("VectorStore.CrashWriter", "tests");
+
     /// <summary><c>src/&lt;Name&gt;</c>: where <c>dotnet run --project src/&lt;Name&gt;</c> starts it.</summary>
-    public string ProjectFolder => Path.Combine(RepositoryRoot, "src", Name);
+    public string ProjectFolder => Path.Combine(RepositoryRoot, Folder, Name);
 
     /// <summary>Its entry assembly, built in the same configuration and framework as the calling program.</summary>
     /// <exception cref="FileNotFoundException">It is not built (the message says how to build it).</exception>
@@ -20,11 +24,11 @@ public sealed record ServiceBuild(string Name)
     {
         get
         {
-            // The caller runs from <project>/bin/<configuration>/<framework>/; the service's build mirrors that under src/<Name>.
+            // The caller runs from <project>/bin/<configuration>/<framework>/; the program's build mirrors that in its own folder.
             var framework = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
             var configuration = framework.Parent!.Name;
             var path = Path.Combine(ProjectFolder, "bin", configuration, framework.Name, $"ImageSearch.{Name}.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException($"{Name} is not built: dotnet build src/{Name} -c {configuration}", path);
+            return File.Exists(path) ? path : throw new FileNotFoundException($"{Name} is not built: dotnet build {Folder}/{Name} -c {configuration}", path);
         }
     }
 

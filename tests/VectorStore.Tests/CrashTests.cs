@@ -46,8 +46,7 @@ public sealed class CrashTests : IDisposable
     /// <summary>Returns the highest id whose upsert had returned when the child died.</summary>
     private async Task<long> RunWriterAndKillAsync(int minimumAcknowledged, CancellationToken ct)
     {
-        var writer = Path.Combine(AppContext.BaseDirectory, "ImageSearch.VectorStore.CrashWriter.dll");
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [writer, _directory.Path, Collection, Dimension.ToString()])
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [ServiceBuild.CrashWriter.Assembly, _directory.Path, Collection, Dimension.ToString()])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

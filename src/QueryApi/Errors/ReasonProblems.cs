@@ -17,7 +17,8 @@ public static class ReasonProblems
         DeadLetterReason.NotAnImage => StatusCodes.Status415UnsupportedMediaType,
         DeadLetterReason.InvalidMessage => StatusCodes.Status400BadRequest,
         DeadLetterReason.CollectionMismatch => StatusCodes.Status409Conflict,
-        _ => StatusCodes.Status422UnprocessableEntity, // empty, corrupt, too many pixels, too small, unreadable
+        DeadLetterReason.Unexpected => StatusCodes.Status500InternalServerError,
+        _ => StatusCodes.Status422UnprocessableEntity, // empty, corrupt, too many pixels, too small, unreadable, not a file
     };
 
     public static string TitleOf(DeadLetterReason reason) => reason switch
@@ -33,6 +34,9 @@ public static class ReasonProblems
         DeadLetterReason.OutsideAllowedRoots => "The path is outside the allowed folders",
         DeadLetterReason.InvalidMessage => "Invalid request",
         DeadLetterReason.CollectionMismatch => "The collection holds vectors of another model",
+        DeadLetterReason.NotAFile => "The path is not a regular file",
+        DeadLetterReason.DecoderCrashed => "The image crashed the decoder",
+        DeadLetterReason.Unexpected => "The image could not be processed",
         _ => reason.ToString(),
     };
 
