@@ -21,6 +21,12 @@ public sealed class MilvusEnsureCollectionTests
         .Answer("collections/create", Done)
         .Answer("collections/describe", RecordedMilvus.Describe(spec));
 
+    /// <summary>Another process created the collection between our has and our create, as <paramref name="describe"/> shows it.</summary>
+    private static RecordedMilvus LosingTheCreateRace(string describe) => new RecordedMilvus()
+        .Answer("collections/has", Missing).Answer("collections/has", Present)
+        .Answer("collections/create", """{"code":65535,"message":"create duplicate collection with different parameters, collection: images"}""")
+        .Answer("collections/describe", describe);
+
     [Fact]
     public async Task CreateSendsTheSchemaIndexAndOurMetadataThenWaitsForLoad()
     {
@@ -105,10 +111,7 @@ public sealed class MilvusEnsureCollectionTests
     public async Task ACreateRefusedBecauseAnotherProcessCreatedItFirstGoesOnWithThatCollection()
     {
         var spec = new CollectionSpec("images", 4, "resnet18-v1");
-        var milvus = new RecordedMilvus()
-            .Answer("collections/has", Missing).Answer("collections/has", Present)
-            .Answer("collections/create", """{"code":65535,"message":"create duplicate collection with different parameters, collection: images"}""")
-            .Answer("collections/describe", RecordedMilvus.Describe(spec, indexed: false))
+        var milvus = LosingTheCreateRace(RecordedMilvus.Describe(spec, indexed: false))
             .Answer("indexes/create", Done)
             .Answer("collections/get_load_state", Loaded);
         var (store, _) = milvus.Create();
@@ -121,10 +124,7 @@ public sealed class MilvusEnsureCollectionTests
     [Fact]
     public async Task ACreateRefusedForAnotherModelsCollectionIsAMismatch()
     {
-        var milvus = new RecordedMilvus()
-            .Answer("collections/has", Missing).Answer("collections/has", Present)
-            .Answer("collections/create", """{"code":65535,"message":"create duplicate collection with different parameters, collection: images"}""")
-            .Answer("collections/describe", RecordedMilvus.Describe(new CollectionSpec("images", 4, "clip-vit-b32")));
+        var milvus = LosingTheCreateRace(RecordedMilvus.Describe(new CollectionSpec("images", 4, "clip-vit-b32")));
         var (store, _) = milvus.Create();
 
         var error = await Assert.ThrowsAsync<CollectionMismatchException>(() => store.EnsureCollectionAsync(new CollectionSpec("images", 4, "resnet18-v1"), Ct));

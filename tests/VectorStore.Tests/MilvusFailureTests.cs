@@ -13,7 +13,6 @@ namespace ImageSearch.VectorStore.Tests;
 public sealed class MilvusFailureTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static readonly float[] Vector = [0.1f, 0.2f, 0.3f, 0.4f];
 
     [Fact]
     public async Task AnErrorInsideHttp200IsAMilvusExceptionWithCodeAndMessage()
@@ -97,7 +96,7 @@ public sealed class MilvusFailureTests
             .Answer("collections/list", """{"code":0,"data":["images"]}""");
         var (store, _) = milvus.Create(retries: 2);
 
-        var error = await Assert.ThrowsAsync<MilvusException>(() => store.UpsertAsync("images", [new(1, Vector, "/a.jpg", null)], Ct));
+        var error = await Assert.ThrowsAsync<MilvusException>(() => store.UpsertAsync("images", [new(1, RecordedMilvus.Vector, "/a.jpg", null)], Ct));
 
         Assert.Equal((500, "entities/upsert"), (error.Code, error.Endpoint));
         Assert.Contains("answers other requests", error.Message);
@@ -143,7 +142,7 @@ public sealed class MilvusFailureTests
             .Answer("entities/upsert", """{"code":100,"message":"collection not found[database=default][collection=images]"}""")
             .Answer("entities/upsert", """{"code":0,"data":{"upsertCount":1}}""");
         var (store, _) = milvus.Create();
-        VectorRecord[] records = [new(1, Vector, "/a.jpg", null)];
+        VectorRecord[] records = [new(1, RecordedMilvus.Vector, "/a.jpg", null)];
 
         var error = await Assert.ThrowsAsync<CollectionNotFoundException>(() => store.UpsertAsync("images", records, Ct));
         await store.UpsertAsync("images", records, Ct); // recreated meanwhile
@@ -160,7 +159,7 @@ public sealed class MilvusFailureTests
             .Answer("collections/describe", RecordedMilvus.Describe(new CollectionSpec("images", 8, "resnet18-v1")))
             .Answer("entities/upsert", """{"code":1804,"message":"fail to deal the insert data, error: the dim (4) of field data(embedding) is not equal to schema dim (8)"}""");
         var (store, _) = milvus.Create();
-        VectorRecord[] records = [new(1, Vector, "/a.jpg", null)];
+        VectorRecord[] records = [new(1, RecordedMilvus.Vector, "/a.jpg", null)];
 
         await Assert.ThrowsAsync<MilvusException>(() => store.UpsertAsync("images", records, Ct));
         var error = await Assert.ThrowsAsync<ArgumentException>(() => store.UpsertAsync("images", records, Ct));

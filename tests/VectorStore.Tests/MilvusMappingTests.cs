@@ -12,7 +12,6 @@ namespace ImageSearch.VectorStore.Tests;
 public sealed class MilvusMappingTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static readonly float[] Query = [0.1f, 0.2f, 0.3f, 0.4f];
 
     [Fact]
     public async Task UpsertSplitsIntoBatchesAndAcceptsStringIds()
@@ -20,7 +19,7 @@ public sealed class MilvusMappingTests
         var milvus = RecordedMilvus.WithOurCollection().Answer("entities/upsert", """{"code":0,"cost":0,"data":{"upsertCount":2,"upsertIds":["9007199254740993","2"]}}""");
         var (store, _) = milvus.Create();
 
-        await store.UpsertAsync("images", [new(9007199254740993, Query, "/a.jpg", "cat"), new(2, Query, "/b.jpg", null), new(3, Query, "/c.jpg", null)], Ct);
+        await store.UpsertAsync("images", [new(9007199254740993, RecordedMilvus.Vector, "/a.jpg", "cat"), new(2, RecordedMilvus.Vector, "/b.jpg", null), new(3, RecordedMilvus.Vector, "/c.jpg", null)], Ct);
 
         var upserts = milvus.Sent.Where(s => s.Endpoint == "entities/upsert").ToArray();
         Assert.Equal(2, upserts.Length); // BatchSize 2
@@ -38,7 +37,7 @@ public sealed class MilvusMappingTests
         var (store, _) = milvus.Create();
         const string label = "a \"b\"\r\nc"; // quotes and CR/LF, which broke an escaped literal
 
-        var hits = (await store.SearchAsync("images", [Query], 2, label, Ct))[0];
+        var hits = (await store.SearchAsync("images", [RecordedMilvus.Vector], 2, label, Ct))[0];
 
         var body = milvus.Body("entities/search");
         Assert.Equal(16, (int)body["searchParams"]!["params"]!["nprobe"]!);
@@ -54,7 +53,7 @@ public sealed class MilvusMappingTests
         var milvus = RecordedMilvus.WithOurCollection().Answer("entities/search", """{"code":0,"data":[]}""");
         var (store, _) = milvus.Create();
 
-        Assert.Empty((await store.SearchAsync("images", [Query], 3, null, Ct))[0]);
+        Assert.Empty((await store.SearchAsync("images", [RecordedMilvus.Vector], 3, null, Ct))[0]);
 
         var body = milvus.Body("entities/search").AsObject();
         Assert.False(body.ContainsKey("filter"));
@@ -69,7 +68,7 @@ public sealed class MilvusMappingTests
             """{"code":0,"cost":6,"data":[{"id":1,"distance":0.1},{"id":2,"distance":0.2},{"id":3,"distance":0.3}],"topks":[2,0,1]}""");
         var (store, _) = milvus.Create();
 
-        var results = await store.SearchAsync("images", [Query, Query, Query], 2, "cat", Ct);
+        var results = await store.SearchAsync("images", [RecordedMilvus.Vector, RecordedMilvus.Vector, RecordedMilvus.Vector], 2, "cat", Ct);
 
         Assert.Equal(1, milvus.Count("entities/search"));
         Assert.Equal(3, milvus.Body("entities/search")["data"]!.AsArray().Count);
@@ -84,7 +83,7 @@ public sealed class MilvusMappingTests
         var (store, _) = milvus.Create();
         const int k = 8192; // at most 16,384 rows per response: two vectors per request
 
-        var results = await store.SearchAsync("images", [Query, Query, Query], k, null, Ct);
+        var results = await store.SearchAsync("images", [RecordedMilvus.Vector, RecordedMilvus.Vector, RecordedMilvus.Vector], k, null, Ct);
 
         Assert.Equal([2, 1], milvus.Sent.Where(s => s.Endpoint == "entities/search").Select(s => s.Body["data"]!.AsArray().Count));
         Assert.Equal([1L, 2L, 3L], results.Select(r => r.Single().Id));
@@ -100,7 +99,7 @@ public sealed class MilvusMappingTests
             .Answer("entities/search", """{"code":0,"data":[{"id":2,"distance":0.2}]}""");
         var (store, _) = milvus.Create();
 
-        var results = await store.SearchAsync("images", [Query, Query], 1, null, Ct);
+        var results = await store.SearchAsync("images", [RecordedMilvus.Vector, RecordedMilvus.Vector], 1, null, Ct);
 
         Assert.Equal([2, 1, 1], milvus.Sent.Where(s => s.Endpoint == "entities/search").Select(s => s.Body["data"]!.AsArray().Count));
         Assert.Equal([1L, 2L], results.Select(r => r.Single().Id));
@@ -114,7 +113,7 @@ public sealed class MilvusMappingTests
             .Answer("entities/get", """{"code":0,"data":[]}""");
         var (store, _) = milvus.Create(consistency: "Session");
 
-        await store.SearchAsync("images", [Query], 1, null, Ct);
+        await store.SearchAsync("images", [RecordedMilvus.Vector], 1, null, Ct);
         await store.GetAsync("images", 1, Ct);
 
         Assert.Equal("Strong", (string?)milvus.Body("entities/search")["consistencyLevel"]);
@@ -127,7 +126,7 @@ public sealed class MilvusMappingTests
         var milvus = RecordedMilvus.WithOurCollection().Answer("entities/search", """{"code":0,"data":[]}""");
         var (store, _) = milvus.Create(consistency: "Bounded");
 
-        await store.SearchAsync("images", [Query], 1, null, Ct);
+        await store.SearchAsync("images", [RecordedMilvus.Vector], 1, null, Ct);
 
         Assert.Equal("Bounded", (string?)milvus.Body("entities/search")["consistencyLevel"]);
     }
@@ -155,7 +154,7 @@ public sealed class MilvusMappingTests
         await store.DeleteAsync("images", [5, 6, 7], Ct);
 
         Assert.Equal((5L, "/p.jpg", "dog"), (record!.Id, record.Path, record.Label));
-        Assert.Equal(Query, record.Vector);
+        Assert.Equal(RecordedMilvus.Vector, record.Vector);
         Assert.Equal([5L], milvus.Body("entities/get")["id"]!.AsArray().Select(x => (long)x!));
         Assert.Equal(["id in [5,6]", "id in [7]"], milvus.Sent.Where(s => s.Endpoint == "entities/delete").Select(s => (string)s.Body["filter"]!));
     }

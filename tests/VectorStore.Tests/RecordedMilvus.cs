@@ -22,6 +22,9 @@ internal sealed class RecordedMilvus : HttpMessageHandler
     /// <summary>What the client logged, as (level, message).</summary>
     public List<(LogLevel Level, string Message)> Logged { get; } = [];
 
+    /// <summary>A vector for our collection "images".</summary>
+    public static readonly float[] Vector = [0.1f, 0.2f, 0.3f, 0.4f];
+
     /// <summary>A Milvus that has our collection "images" (4-d, L2, IVF_FLAT), created by this application.</summary>
     public static RecordedMilvus WithOurCollection() => new RecordedMilvus()
         .Answer("collections/has", """{"code":0,"data":{"has":true}}""")

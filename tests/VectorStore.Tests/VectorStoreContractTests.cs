@@ -7,7 +7,7 @@ namespace ImageSearch.VectorStore.Tests;
 /// What every <see cref="IVectorStore"/> must do, run against each implementation by a subclass. Each test works in
 /// its own collection, so a shared server (Milvus) needs no cleanup between tests.
 /// </summary>
-public abstract class VectorStoreContractTests : IAsyncDisposable
+public abstract partial class VectorStoreContractTests : IAsyncDisposable
 {
     protected const int Dimension = 16;
     private readonly List<string> _created = [];
@@ -15,16 +15,7 @@ public abstract class VectorStoreContractTests : IAsyncDisposable
     /// <summary>The store under test; a subclass skips the test (saying why) when it cannot provide one.</summary>
     protected abstract IVectorStore Store { get; }
 
-    /// <summary>
-    /// A second instance on the same storage, with its own caches, as another process would have; null where the store
-    /// belongs to one process (the embedded store).
-    /// </summary>
-    protected virtual IVectorStore? OtherInstance => null;
-
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private IVectorStore OtherInstanceOrSkip =>
-        OtherInstance ?? throw Xunit.Sdk.SkipException.ForSkip("This store belongs to one process: it has no second instance on the same storage.");
 
     protected async Task<string> NewCollectionAsync(DistanceMetric metric = DistanceMetric.L2, string model = "test-model")
     {
@@ -33,7 +24,8 @@ public abstract class VectorStoreContractTests : IAsyncDisposable
         return spec.Name;
     }
 
-    private CollectionSpec NewSpec(DistanceMetric metric = DistanceMetric.L2, string model = "test-model")
+    /// <summary>A spec for a new collection, dropped when the test ends.</summary>
+    protected CollectionSpec NewSpec(DistanceMetric metric = DistanceMetric.L2, string model = "test-model")
     {
         var name = "c_" + Guid.NewGuid().ToString("N");
         _created.Add(name);
@@ -250,38 +242,5 @@ public abstract class VectorStoreContractTests : IAsyncDisposable
         // Re-creating with another model is now allowed: the old data is gone.
         await Store.EnsureCollectionAsync(new CollectionSpec(name, Dimension + 1, "other-model", DistanceMetric.L2, new IndexSpec(NList: 16)), Ct);
         Assert.Equal(0, await Store.CountAsync(name, Ct));
-    }
-
-    [Fact]
-    public async Task TwoInstancesEnsuringOneCollectionAtOnceBothEndWithAUsableCollection()
-    {
-        var other = OtherInstanceOrSkip;
-        for (var round = 0; round < 3; round++)
-        {
-            var spec = NewSpec();
-            await Task.WhenAll(Store.EnsureCollectionAsync(spec, Ct), other.EnsureCollectionAsync(spec, Ct));
-
-            // Both may have written (indexed, loaded): each sees the other's rows and can search them.
-            await Store.UpsertAsync(spec.Name, Data.Records(0, 10), Ct);
-            await other.UpsertAsync(spec.Name, Data.Records(10, 10), Ct);
-            Assert.Equal(20, await other.CountAsync(spec.Name, Ct));
-            Assert.Equal(3, (await other.SearchAsync(spec.Name, [Data.Vector(3)], 1, null, Ct))[0][0].Id);
-            Assert.Equal(13, (await Store.SearchAsync(spec.Name, [Data.Vector(13)], 1, null, Ct))[0][0].Id);
-        }
-    }
-
-    [Fact]
-    public async Task ACollectionDroppedAndRecreatedByAnotherInstanceIsSeenAsItIsNow()
-    {
-        var other = OtherInstanceOrSkip;
-        var name = await NewCollectionAsync();
-        await Store.UpsertAsync(name, Data.Records(0, 5), Ct);
-
-        await other.DropCollectionAsync(name, Ct);
-        await Assert.ThrowsAsync<CollectionNotFoundException>(() => Store.UpsertAsync(name, Data.Records(5, 5), Ct));
-
-        await other.EnsureCollectionAsync(new CollectionSpec(name, Dimension + 1, "other-model", DistanceMetric.L2, new IndexSpec(NList: 16)), Ct);
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.UpsertAsync(name, [Data.Record(1)], Ct));
-        Assert.Contains($"{Dimension + 1}-d", error.Message);
     }
 }

@@ -15,7 +15,7 @@ internal sealed class MilvusSearch(MilvusRestClient client, MilvusStoreOptions o
     private const int MaxRowsPerResponse = 16_384;
     private const int MaxQueriesPerRequest = 256;
 
-    public static int QueriesPerRequest(int k) => Math.Clamp(MaxRowsPerResponse / k, 1, MaxQueriesPerRequest);
+    private static int QueriesPerRequest(int k) => Math.Clamp(MaxRowsPerResponse / k, 1, MaxQueriesPerRequest);
 
     public async Task<IReadOnlyList<IReadOnlyList<SearchHit>>> SearchAsync(
         CollectionSpec spec, IReadOnlyList<float[]> queries, int k, string? label, CancellationToken cancellationToken)

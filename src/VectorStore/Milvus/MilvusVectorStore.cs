@@ -9,22 +9,12 @@ namespace ImageSearch.VectorStore.Milvus;
 /// checked on every <see cref="EnsureCollectionAsync"/>. Reads use Strong consistency by default so an upsert that
 /// returned is visible to the next count or search.
 /// </summary>
-public sealed class MilvusVectorStore : IVectorStore
+public sealed class MilvusVectorStore(MilvusRestClient client, MilvusStoreOptions options, ILogger<MilvusVectorStore> logger) : IVectorStore
 {
     private static readonly string[] AllFields = ["id", MilvusCollectionMetadata.VectorField, "path", "label"];
 
-    private readonly MilvusRestClient _client;
-    private readonly MilvusStoreOptions _options;
-    private readonly MilvusCollections _collections;
-    private readonly MilvusSearch _search;
-
-    public MilvusVectorStore(MilvusRestClient client, MilvusStoreOptions options, ILogger<MilvusVectorStore> logger)
-    {
-        _client = client;
-        _options = options;
-        _collections = new MilvusCollections(client, options, logger);
-        _search = new MilvusSearch(client, options);
-    }
+    private readonly MilvusCollections _collections = new(client, options, logger);
+    private readonly MilvusSearch _search = new(client, options);
 
     public Task EnsureCollectionAsync(CollectionSpec spec, CancellationToken cancellationToken) =>
         _collections.EnsureAsync(spec, cancellationToken);
@@ -36,10 +26,10 @@ public sealed class MilvusVectorStore : IVectorStore
             foreach (var r in records)
                 RecordValidation.Check(r, spec.Dimension, collection);
             // Which of two rows with one id in a request Milvus keeps is not ours to guess: send each id once, last wins.
-            foreach (var batch in RecordValidation.LastPerId(records).Chunk(_options.BatchSize))
+            foreach (var batch in RecordValidation.LastPerId(records).Chunk(options.BatchSize))
             {
                 var rows = batch.Select(r => new MilvusRow(r.Id, r.Vector, r.Path, r.Label ?? "")).ToArray();
-                await _client.PostAsync<UpsertResponse>("entities/upsert", new UpsertRequest(_options.Database, collection, rows), cancellationToken);
+                await client.PostAsync<UpsertResponse>("entities/upsert", new UpsertRequest(options.Database, collection, rows), cancellationToken);
             }
             return 0;
         });
@@ -48,9 +38,9 @@ public sealed class MilvusVectorStore : IVectorStore
         ForgettingOnRefusalAsync(collection, async () =>
         {
             // Ids stay literals: exprParams numbers pass through a float64 in Milvus, which would round our 63-bit ids.
-            foreach (var batch in ids.Chunk(_options.BatchSize))
-                await _client.PostAsync("entities/delete",
-                    new DeleteRequest(_options.Database, collection, $"id in [{string.Join(",", batch)}]"), cancellationToken);
+            foreach (var batch in ids.Chunk(options.BatchSize))
+                await client.PostAsync("entities/delete",
+                    new DeleteRequest(options.Database, collection, $"id in [{string.Join(",", batch)}]"), cancellationToken);
             return 0;
         });
 
@@ -70,8 +60,8 @@ public sealed class MilvusVectorStore : IVectorStore
     public Task<VectorRecord?> GetAsync(string collection, long id, CancellationToken cancellationToken) =>
         ForgettingOnRefusalAsync(collection, async () =>
         {
-            var rows = await _client.PostAsync<EntityRow[]>("entities/get",
-                new GetRequest(_options.Database, collection, [id], AllFields, MilvusConsistency.ForReads(_options.Consistency)), cancellationToken);
+            var rows = await client.PostAsync<EntityRow[]>("entities/get",
+                new GetRequest(options.Database, collection, [id], AllFields, MilvusConsistency.ForReads(options.Consistency)), cancellationToken);
             return rows.FirstOrDefault() is { } r ? new VectorRecord(r.Id, r.Embedding ?? [], r.Path ?? "", MilvusSearch.NullIfEmpty(r.Label)) : null;
         });
 
@@ -79,8 +69,8 @@ public sealed class MilvusVectorStore : IVectorStore
         ForgettingOnRefusalAsync(collection, async () =>
         {
             // count(*) with Strong consistency counts what upserts returned; get_stats only counts flushed segments.
-            var rows = await _client.PostAsync<CountRow[]>("entities/query",
-                new QueryRequest(_options.Database, collection, "", ["count(*)"], null, "Strong"), cancellationToken);
+            var rows = await client.PostAsync<CountRow[]>("entities/query",
+                new QueryRequest(options.Database, collection, "", ["count(*)"], null, "Strong"), cancellationToken);
             return rows.FirstOrDefault()?.Count ?? 0;
         });
 
@@ -94,7 +84,7 @@ public sealed class MilvusVectorStore : IVectorStore
         _collections.Forget(collection);
         try
         {
-            await _client.PostAsync("collections/drop", new CollectionNameRequest(_options.Database, collection), cancellationToken);
+            await client.PostAsync("collections/drop", new CollectionNameRequest(options.Database, collection), cancellationToken);
         }
         catch (CollectionNotFoundException)
         {
