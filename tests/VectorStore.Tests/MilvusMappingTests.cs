@@ -63,7 +63,7 @@ public sealed class MilvusMappingTests
     [Fact]
     public async Task ManyQueryVectorsGoInOneRequestAndTopksSplitTheHitsBackInOrder()
     {
-        // Milvus 2.5.5+: one flat list of every vector's hits, and how many belong to each.
+        // 2.5.16: one flat list of every vector's hits, and how many belong to each.
         var milvus = RecordedMilvus.WithOurCollection().Answer("entities/search",
             """{"code":0,"cost":6,"data":[{"id":1,"distance":0.1},{"id":2,"distance":0.2},{"id":3,"distance":0.3}],"topks":[2,0,1]}""");
         var (store, _) = milvus.Create();
@@ -92,7 +92,7 @@ public sealed class MilvusMappingTests
     [Fact]
     public async Task AServerThatSendsNoTopksIsAskedOneVectorAtATime()
     {
-        // Before 2.5.5 the flat list came without topks, and two vectors' hits cannot be told apart.
+        // Builds before February 2025 sent the flat list without topks, and two vectors' hits cannot be told apart.
         var milvus = RecordedMilvus.WithOurCollection()
             .Answer("entities/search", """{"code":0,"data":[{"id":1,"distance":0.1},{"id":2,"distance":0.2}]}""")
             .Answer("entities/search", """{"code":0,"data":[{"id":1,"distance":0.1}]}""")

@@ -36,7 +36,7 @@ internal sealed record SearchRequest(
     string ConsistencyLevel);
 
 /// <param name="Data">The hits of every query vector, one after the other (absent or empty when there are none).</param>
-/// <param name="Topks">How many of <paramref name="Data"/> belong to each query vector, in order (Milvus 2.5.5+).</param>
+/// <param name="Topks">How many of <paramref name="Data"/> belong to each query vector, in order (builds since February 2025, e.g. 2.5.16).</param>
 internal sealed record SearchResponse(IReadOnlyList<SearchHitRow>? Data, IReadOnlyList<long>? Topks);
 
 internal sealed record QueryRequest(

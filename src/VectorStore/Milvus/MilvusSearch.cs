@@ -2,8 +2,8 @@ namespace ImageSearch.VectorStore.Milvus;
 
 /// <summary>
 /// Search over REST v2: many query vectors per request. Milvus answers with the hits of all of them in one flat
-/// <c>data</c> list and, since 2.5.5, how many belong to each vector in <c>topks</c>, which splits the list back in
-/// query order. The label filter is an expression template (<c>label == {label}</c> plus <c>exprParams</c>), so no
+/// <c>data</c> list and (in builds since February 2025, such as the pinned 2.5.16) how many belong to each vector in
+/// <c>topks</c>, which splits the list back in query order. The label filter is an expression template (<c>label == {label}</c> plus <c>exprParams</c>), so no
 /// label, whatever characters it holds, is ever pasted into an expression.
 /// </summary>
 internal sealed class MilvusSearch(MilvusRestClient client, MilvusStoreOptions options)
@@ -37,7 +37,7 @@ internal sealed class MilvusSearch(MilvusRestClient client, MilvusStoreOptions o
             return queries.Select(_ => (IReadOnlyList<SearchHit>)[]).ToArray();
         if (response.Topks is { } topks)
             return Split(hits, topks, queries.Length);
-        // A server before 2.5.5 sends no topks, and a flat list of several vectors' hits cannot be split: ask each alone.
+        // An older server sends no topks, and a flat list of several vectors' hits cannot be split: ask each alone.
         var alone = new List<IReadOnlyList<SearchHit>>(queries.Length);
         foreach (var query in queries)
             alone.AddRange(await SearchChunkAsync(spec, [query], k, label, cancellationToken));
