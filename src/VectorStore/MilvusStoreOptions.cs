@@ -19,7 +19,10 @@ public sealed class MilvusStoreOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Retries after the first attempt on timeouts, 5xx and rate limiting, with exponential backoff.</summary>
+    /// <summary>
+    /// Retries after the first attempt on timeouts (HTTP 408 too), 5xx, rate limiting and retriable Milvus codes, with
+    /// exponential backoff; then the caller gets <see cref="StoreUnavailableException"/> (an outage: the indexer waits).
+    /// </summary>
     [Range(0, 20)]
     public int Retries { get; set; } = 5;
 
@@ -39,7 +42,10 @@ public sealed class MilvusStoreOptions
     [Range(1, 32_768)]
     public int? Ef { get; set; }
 
-    /// <summary>Consistency of search and get. Strong shows every upsert that returned; Bounded is faster (count is always Strong).</summary>
+    /// <summary>
+    /// Consistency of search and get. Strong shows every upsert that returned; Bounded is faster (count is always Strong).
+    /// Session is sent as Strong: over REST v2 the client cannot pass the session timestamp that makes Session read its writes.
+    /// </summary>
     [RegularExpression("^(Strong|Session|Bounded|Eventually)$")]
     public string Consistency { get; set; } = "Strong";
 }

@@ -19,6 +19,9 @@ public sealed class MilvusFixture : IAsyncLifetime
 
     public MilvusVectorStore? Store { get; private set; }
 
+    /// <summary>A second store on the same server with its own client and caches, as another process has.</summary>
+    public MilvusVectorStore? OtherStore { get; private set; }
+
     public string? SkipReason { get; private set; }
 
     public async ValueTask InitializeAsync()
@@ -37,9 +40,12 @@ public sealed class MilvusFixture : IAsyncLifetime
             uri = $"http://{_container.Hostname}:{_container.GetMappedPublicPort(19530)}";
         }
         var options = new MilvusStoreOptions { Uri = new Uri(uri), Token = Environment.GetEnvironmentVariable("MILVUS_TOKEN"), BatchSize = 500 };
-        Store = new MilvusVectorStore(new MilvusRestClient(new HttpClient(), options, NullLogger<MilvusRestClient>.Instance),
-            options, NullLogger<MilvusVectorStore>.Instance);
+        Store = NewStore(options);
+        OtherStore = NewStore(options);
     }
+
+    private static MilvusVectorStore NewStore(MilvusStoreOptions options) =>
+        new(new MilvusRestClient(new HttpClient(), options, NullLogger<MilvusRestClient>.Instance), options, NullLogger<MilvusVectorStore>.Instance);
 
     /// <summary>The same set-up as Testcontainers' Milvus module, with a REST-v2-capable image pinned.</summary>
     private static IContainer StandaloneMilvus() =>

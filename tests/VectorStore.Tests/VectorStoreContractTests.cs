@@ -7,7 +7,7 @@ namespace ImageSearch.VectorStore.Tests;
 /// What every <see cref="IVectorStore"/> must do, run against each implementation by a subclass. Each test works in
 /// its own collection, so a shared server (Milvus) needs no cleanup between tests.
 /// </summary>
-public abstract class VectorStoreContractTests : IAsyncDisposable
+public abstract partial class VectorStoreContractTests : IAsyncDisposable
 {
     protected const int Dimension = 16;
     private readonly List<string> _created = [];
@@ -19,10 +19,17 @@ public abstract class VectorStoreContractTests : IAsyncDisposable
 
     protected async Task<string> NewCollectionAsync(DistanceMetric metric = DistanceMetric.L2, string model = "test-model")
     {
+        var spec = NewSpec(metric, model);
+        await Store.EnsureCollectionAsync(spec, Ct);
+        return spec.Name;
+    }
+
+    /// <summary>A spec for a new collection, dropped when the test ends.</summary>
+    protected CollectionSpec NewSpec(DistanceMetric metric = DistanceMetric.L2, string model = "test-model")
+    {
         var name = "c_" + Guid.NewGuid().ToString("N");
         _created.Add(name);
-        await Store.EnsureCollectionAsync(new CollectionSpec(name, Dimension, model, metric, new IndexSpec(NList: 16)), Ct);
-        return name;
+        return new CollectionSpec(name, Dimension, model, metric, new IndexSpec(NList: 16));
     }
 
     /// <summary>Drops what the test created (a shared Milvus keeps no test collections), then releases the store.</summary>

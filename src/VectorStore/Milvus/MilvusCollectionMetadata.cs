@@ -14,30 +14,41 @@ internal static class MilvusCollectionMetadata
 
     private sealed record Description(string App, string Model, DistanceMetric Metric, IndexSpec Index);
 
+    /// <summary>The vector field, which the index is built on and searches run over.</summary>
+    public const string VectorField = "embedding";
+
     public static CreateCollectionRequest CreateRequest(string database, CollectionSpec spec)
     {
-        var index = spec.Index ?? new IndexSpec();
         var schema = new CollectionSchema(AutoID: false, EnableDynamicField: false,
         [
             new FieldSchema("id", "Int64", IsPrimary: true),
-            new FieldSchema("embedding", "FloatVector", ElementTypeParams: new Dictionary<string, string> { ["dim"] = spec.Dimension.ToString(CultureInfo.InvariantCulture) }),
+            new FieldSchema(VectorField, "FloatVector", ElementTypeParams: new Dictionary<string, string> { ["dim"] = spec.Dimension.ToString(CultureInfo.InvariantCulture) }),
             new FieldSchema("path", "VarChar", ElementTypeParams: new Dictionary<string, string> { ["max_length"] = "4096" }),
             new FieldSchema("label", "VarChar", ElementTypeParams: new Dictionary<string, string> { ["max_length"] = "512" }),
         ]);
+        // With both schema and index params, Milvus creates the index and loads the collection in the same call.
+        return new CreateCollectionRequest(database, spec.Name, schema, [VectorIndex(spec)],
+            new Dictionary<string, object> { ["consistencyLevel"] = "Strong", ["shardsNum"] = 1 },
+            JsonSerializer.Serialize(new Description(App, spec.Model, spec.Metric, spec.Index ?? new IndexSpec()), MilvusRestClient.Json));
+    }
+
+    /// <summary>The index on <see cref="VectorField"/>: sent with the collection, or alone when a creation was interrupted before it.</summary>
+    public static IndexParam VectorIndex(CollectionSpec spec)
+    {
+        var index = spec.Index ?? new IndexSpec();
         Dictionary<string, object> indexParams = index.Kind == IndexKind.Hnsw
             ? new() { ["index_type"] = "HNSW", ["M"] = index.M, ["efConstruction"] = index.EfConstruction }
             : new() { ["index_type"] = "IVF_FLAT", ["nlist"] = index.NList };
-        // With both schema and index params, Milvus creates the index and loads the collection in the same call.
-        return new CreateCollectionRequest(database, spec.Name, schema,
-            [new IndexParam("embedding", "embedding", MetricName(spec.Metric), indexParams)],
-            new Dictionary<string, object> { ["consistencyLevel"] = "Strong", ["shardsNum"] = 1 },
-            JsonSerializer.Serialize(new Description(App, spec.Model, spec.Metric, index), MilvusRestClient.Json));
+        return new IndexParam(VectorField, VectorField, MetricName(spec.Metric), indexParams);
     }
+
+    /// <summary>Whether the described collection has its index (a creation interrupted between its steps leaves none, and then it cannot load).</summary>
+    public static bool HasVectorIndex(DescribeResponse described) => described.Indexes?.Any(i => i.FieldName == VectorField) == true;
 
     /// <summary>The spec a described collection was created with; throws when it was not created by this application.</summary>
     public static CollectionSpec Read(DescribeResponse described)
     {
-        var vector = described.Fields.FirstOrDefault(f => f.Name == "embedding" && f.Type == "FloatVector");
+        var vector = described.Fields.FirstOrDefault(f => f.Name == VectorField && f.Type == "FloatVector");
         var dim = vector?.Params?.FirstOrDefault(p => p.Key == "dim")?.Value;
         Description? description = null;
         try
@@ -55,8 +66,5 @@ internal static class MilvusCollectionMetadata
         return new CollectionSpec(described.CollectionName, dimension, description.Model, description.Metric, description.Index);
     }
 
-    public static string MetricName(DistanceMetric metric) => metric == DistanceMetric.Cosine ? "COSINE" : "L2";
-
-    /// <summary>A string literal for a Milvus boolean expression.</summary>
-    public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    private static string MetricName(DistanceMetric metric) => metric == DistanceMetric.Cosine ? "COSINE" : "L2";
 }

@@ -6,6 +6,8 @@ namespace ImageSearch.VectorStore.Milvus;
 // Request and response bodies of the REST v2 endpoints we use, named as in Milvus's request_v2.go / handler_v2.go.
 // Properties serialise camelCase (JsonSerializerDefaults.Web); nulls are omitted.
 
+internal sealed record DatabaseRequest(string DbName);
+
 internal sealed record CollectionNameRequest(string DbName, string CollectionName);
 
 internal sealed record CreateCollectionRequest(
@@ -19,15 +21,23 @@ internal sealed record FieldSchema(
 
 internal sealed record IndexParam(string FieldName, string IndexName, string MetricType, IReadOnlyDictionary<string, object> Params);
 
+internal sealed record CreateIndexRequest(string DbName, string CollectionName, IReadOnlyList<IndexParam> IndexParams);
+
 internal sealed record UpsertRequest(string DbName, string CollectionName, IReadOnlyList<MilvusRow> Data);
 
 internal sealed record MilvusRow(long Id, float[] Embedding, string Path, string Label);
 
 internal sealed record DeleteRequest(string DbName, string CollectionName, string Filter);
 
+/// <param name="ExprParams">Values for the <c>{name}</c> placeholders of <paramref name="Filter"/> (expression templates, Milvus 2.5+).</param>
 internal sealed record SearchRequest(
     string DbName, string CollectionName, IReadOnlyList<float[]> Data, string AnnsField, int Limit, string? Filter,
-    IReadOnlyList<string> OutputFields, IReadOnlyDictionary<string, object> SearchParams, string ConsistencyLevel);
+    IReadOnlyDictionary<string, string>? ExprParams, IReadOnlyList<string> OutputFields, IReadOnlyDictionary<string, object> SearchParams,
+    string ConsistencyLevel);
+
+/// <param name="Data">The hits of every query vector, one after the other (absent or empty when there are none).</param>
+/// <param name="Topks">How many of <paramref name="Data"/> belong to each query vector, in order (builds since February 2025, e.g. 2.5.16).</param>
+internal sealed record SearchResponse(IReadOnlyList<SearchHitRow>? Data, IReadOnlyList<long>? Topks);
 
 internal sealed record QueryRequest(
     string DbName, string CollectionName, string Filter, IReadOnlyList<string> OutputFields, int? Limit, string ConsistencyLevel);
