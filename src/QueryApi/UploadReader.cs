@@ -1,5 +1,6 @@
 using ImageSearch.Contracts;
 using ImageSearch.Embedding.Imaging;
+using ImageSearch.QueryApi.Errors;
 using Microsoft.Extensions.Options;
 
 namespace ImageSearch.QueryApi;
@@ -16,14 +17,15 @@ public sealed class UploadReader(IOptions<QueryApiOptions> options)
     private readonly QueryApiOptions _options = options.Value;
 
     /// <summary>The files of field <see cref="FileField"/> (any field when that one is absent).</summary>
-    /// <exception cref="ImageRejectedException">A file is empty or over <see cref="QueryApiOptions.MaxUploadBytes"/>, or there are too many.</exception>
+    /// <exception cref="InvalidRequestException">The form has no file, or more than <see cref="QueryApiOptions.MaxUploadFiles"/>.</exception>
+    /// <exception cref="ImageRejectedException">A file is over <see cref="QueryApiOptions.MaxUploadBytes"/>.</exception>
     public async Task<IReadOnlyList<Upload>> ReadAsync(IFormCollection form, CancellationToken cancellationToken)
     {
         var files = form.Files.GetFiles(FileField) is { Count: > 0 } named ? named : form.Files;
         if (files.Count == 0)
-            throw new ImageRejectedException(DeadLetterReason.InvalidMessage, $"the form has no file: send the image in field '{FileField}'");
+            throw new InvalidRequestException($"the form has no file: send the image in field '{FileField}'");
         if (files.Count > _options.MaxUploadFiles)
-            throw new ImageRejectedException(DeadLetterReason.InvalidMessage, $"{files.Count} files is over the limit of {_options.MaxUploadFiles} per request");
+            throw new InvalidRequestException($"{files.Count} files is over the limit of {_options.MaxUploadFiles} per request");
         var uploads = new List<Upload>(files.Count);
         foreach (var file in files)
         {

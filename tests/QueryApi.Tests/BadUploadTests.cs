@@ -39,7 +39,7 @@ public sealed class BadUploadTests(SeededApi api)
     {
         using var client = api.Client();
         var response = await client.PostAsync("/search", new MultipartFormDataContent { { new StringContent("10"), "k" } }, Ct);
-        await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest, "InvalidMessage");
+        await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest, "InvalidRequest");
     }
 
     [Fact]

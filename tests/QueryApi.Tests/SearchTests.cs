@@ -70,7 +70,7 @@ public sealed class SearchTests(SeededApi api)
     {
         using var client = api.Client();
         var response = await Upload(client, $"/search?k={k}", TestImages.Jpeg(1), "q.jpg");
-        await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest, "InvalidMessage");
+        await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest, "InvalidRequest");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using ImageSearch.Contracts;
 using ImageSearch.DeadLetters;
 using ImageSearch.QueryApi.Errors;
+using ImageSearch.QueryApi.Security;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ImageSearch.QueryApi.DeadLetters;
@@ -28,7 +29,7 @@ public static class DeadLetterApi
     {
         var size = limit ?? 50;
         if (size is < 1 or > MaxPageSize)
-            return ReasonProblems.For(DeadLetterReason.InvalidMessage, $"limit must be between 1 and {MaxPageSize}, not {size}");
+            return RequestProblems.Invalid($"limit must be between 1 and {MaxPageSize}, not {size}");
         var counts = await journal.CountByReasonAsync(cancellationToken);
         var items = await journal.ListAsync(reason, after ?? 0, size, cancellationToken, includeReplayed ?? false);
         var next = items.Count == size ? items[^1].Id : (long?)null;
@@ -39,7 +40,7 @@ public static class DeadLetterApi
         DeadLetterReplayer replayer, ILoggerFactory loggers, [FromQuery] DeadLetterReason? reason, [FromQuery] bool? all, CancellationToken cancellationToken)
     {
         if ((reason is not null) == (all is true)) // exactly one of the two
-            return ReasonProblems.For(DeadLetterReason.InvalidMessage, "say what to replay: ?reason=<reason> or ?all=true (not both)");
+            return RequestProblems.Invalid("say what to replay: ?reason=<reason> or ?all=true (not both)");
         var replayed = await replayer.ReplayAsync(reason, batchSize: 500, onBatch: null, cancellationToken);
         loggers.CreateLogger(typeof(DeadLetterApi)).LogInformation("Replayed {Count} dead letters ({Reason})", replayed, reason?.ToString() ?? "all");
         return TypedResults.Ok(new ReplayResponse(replayed, reason));

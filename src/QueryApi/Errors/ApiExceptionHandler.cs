@@ -1,3 +1,4 @@
+using ImageSearch.Contracts;
 using ImageSearch.Embedding.Imaging;
 using ImageSearch.VectorStore;
 using Microsoft.AspNetCore.Diagnostics;
@@ -22,11 +23,14 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             ImageRejectedException e => (ReasonProblems.StatusOf(e.Reason), ReasonProblems.TitleOf(e.Reason), e.Message, e.Reason.ToString()),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e =>
                 (e.StatusCode, "The request body is too large", e.Message, "TooManyBytes"),
-            BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, null),
-            System.Text.Json.JsonException e => (StatusCodes.Status400BadRequest, "The JSON body is not valid", e.Message, null),
+            InvalidRequestException e => (StatusCodes.Status400BadRequest, RequestProblems.Title, e.Message, RequestProblems.InvalidRequest),
+            BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, RequestProblems.InvalidRequest),
+            System.Text.Json.JsonException e => (StatusCodes.Status400BadRequest, "The JSON body is not valid", e.Message, RequestProblems.InvalidRequest),
             // Form reading throws this when a multipart section passes FormOptions' limits.
             InvalidDataException e when e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) =>
                 (StatusCodes.Status413PayloadTooLarge, "The upload is too large", e.Message, "TooManyBytes"),
+            CollectionMismatchException e => (ReasonProblems.StatusOf(DeadLetterReason.CollectionMismatch),
+                ReasonProblems.TitleOf(DeadLetterReason.CollectionMismatch), e.Message, nameof(DeadLetterReason.CollectionMismatch)),
             StoreUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "The vector store is unavailable", e.Message, null),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "The server failed to answer; the trace id locates it in the log.", (string?)null),
         };

@@ -32,7 +32,7 @@ public static class ReasonProblems
         DeadLetterReason.TooSmall => "The image is too small",
         DeadLetterReason.Unreadable => "The image file cannot be read",
         DeadLetterReason.OutsideAllowedRoots => "The path is outside the allowed folders",
-        DeadLetterReason.InvalidMessage => "Invalid request",
+        DeadLetterReason.InvalidMessage => "The image reference is invalid",
         DeadLetterReason.CollectionMismatch => "The collection holds vectors of another model",
         DeadLetterReason.NotAFile => "The path is not a regular file",
         DeadLetterReason.DecoderCrashed => "The image crashed the decoder",

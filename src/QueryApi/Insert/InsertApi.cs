@@ -1,6 +1,7 @@
 using ImageSearch.Contracts;
 using ImageSearch.Embedding.Imaging;
 using ImageSearch.QueryApi.Errors;
+using ImageSearch.QueryApi.Security;
 using ImageSearch.QueryApi.Metrics;
 using Microsoft.Extensions.Options;
 
@@ -67,7 +68,7 @@ public static class InsertApi
 
         var count = items.Count + rejected.Count;
         if (count == 0)
-            return ReasonProblems.For(DeadLetterReason.InvalidMessage, "nothing to insert: give \"paths\" or \"images\", or upload files");
+            return RequestProblems.Invalid("nothing to insert: give \"paths\" or \"images\", or upload files");
         if (count > options.Value.MaxInsertPaths)
             return ReasonProblems.For(DeadLetterReason.InvalidMessage,
                 $"{count:N0} images is over the limit of {options.Value.MaxInsertPaths:N0} per request; use the ingestor CLI for bulk loads");

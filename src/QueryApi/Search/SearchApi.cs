@@ -41,7 +41,7 @@ public static class SearchApi
         {
             var body = await request.ReadFromJsonAsync<SearchByPathRequest>(cancellationToken);
             if (string.IsNullOrWhiteSpace(body?.Path))
-                return ReasonProblems.For(DeadLetterReason.InvalidMessage, "the JSON body needs \"path\": the file to search with");
+                return RequestProblems.Invalid("the JSON body needs \"path\": the file to search with");
             k ??= body.K;
             label ??= body.Label;
             if (Check(k, options.Value) is { } invalid)
@@ -65,7 +65,7 @@ public static class SearchApi
 
     private static ProblemHttpResult? Check(int? k, QueryApiOptions options) =>
         k is { } value && (value < 1 || value > options.MaxK)
-            ? ReasonProblems.For(DeadLetterReason.InvalidMessage, $"k must be between 1 and {options.MaxK}, not {value}")
+            ? RequestProblems.Invalid($"k must be between 1 and {options.MaxK}, not {value}")
             : null;
 
     private static string? Blank(string? label) => string.IsNullOrWhiteSpace(label) ? null : label;

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace ImageSearch.QueryApi.Errors;
+namespace ImageSearch.QueryApi.Security;
 
 /// <summary>
 /// Guards write endpoints: when <see cref="QueryApiOptions.ApiKey"/> is set, header <c>X-Api-Key</c> must match it
