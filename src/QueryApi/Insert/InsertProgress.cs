@@ -46,11 +46,11 @@ public sealed class InsertProgress(InsertTracking tracking, DeadLetterJournal jo
             return;
         _cursors[batch] = ids[^1];
 
-        var resolved = new ConcurrentBag<(long, int, Contracts.DeadLetterReason?)>();
+        var resolved = new ConcurrentBag<(long, InsertState, Contracts.DeadLetterReason?)>();
         // A dead letter recorded after the batch was queued wins: the image failed this time, whatever the store holds.
         var dead = (await journal.FindAsync(ids, created, cancellationToken)).ToDictionary(d => d.ImageId, d => d.Reason);
         foreach (var (id, reason) in dead)
-            resolved.Add((id, InsertTracking.DeadLettered, reason));
+            resolved.Add((id, InsertState.DeadLettered, reason));
         await Parallel.ForEachAsync(ids.Where(id => !dead.ContainsKey(id)),
             new ParallelOptions { MaxDegreeOfParallelism = StoreLookups, CancellationToken = cancellationToken },
             async (id, token) =>
@@ -58,7 +58,7 @@ public sealed class InsertProgress(InsertTracking tracking, DeadLetterJournal jo
                 try
                 {
                     if (await store.GetAsync(collection, id, token) is not null)
-                        resolved.Add((id, InsertTracking.Stored, null));
+                        resolved.Add((id, InsertState.Stored, null));
                 }
                 catch (CollectionNotFoundException)
                 {

@@ -12,8 +12,6 @@ namespace ImageSearch.QueryApi.Insert;
 /// </summary>
 public sealed class InsertTracking
 {
-    public const int Pending = 0, Stored = 1, DeadLettered = 2;
-
     private readonly string _connectionString;
 
     public InsertTracking(IOptions<QueryApiOptions> options)
@@ -75,9 +73,10 @@ public sealed class InsertTracking
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT image_id FROM items WHERE batch = $batch AND state = 0 AND image_id > $after ORDER BY image_id LIMIT $limit";
+        command.CommandText = "SELECT image_id FROM items WHERE batch = $batch AND state = $pending AND image_id > $after ORDER BY image_id LIMIT $limit";
         command.Parameters.AddWithValue("$batch", batch);
         command.Parameters.AddWithValue("$after", afterId);
+        command.Parameters.AddWithValue("$pending", (int)InsertState.Pending);
         command.Parameters.AddWithValue("$limit", limit);
         using var reader = command.ExecuteReader();
         var ids = new List<long>();
@@ -86,7 +85,7 @@ public sealed class InsertTracking
         return ids;
     }
 
-    public void Resolve(string batch, IReadOnlyCollection<(long ImageId, int State, DeadLetterReason? Reason)> resolved)
+    public void Resolve(string batch, IReadOnlyCollection<(long ImageId, InsertState State, DeadLetterReason? Reason)> resolved)
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
@@ -98,7 +97,7 @@ public sealed class InsertTracking
         var image = update.Parameters.Add("$imageId", SqliteType.Integer);
         foreach (var item in resolved)
         {
-            (state.Value, reason.Value, image.Value) = (item.State, (object?)item.Reason?.ToString() ?? DBNull.Value, item.ImageId);
+            (state.Value, reason.Value, image.Value) = ((int)item.State, (object?)item.Reason?.ToString() ?? DBNull.Value, item.ImageId);
             update.ExecuteNonQuery();
         }
         transaction.Commit();
@@ -117,10 +116,10 @@ public sealed class InsertTracking
         while (reader.Read())
         {
             var count = reader.GetInt64(2);
-            switch (reader.GetInt32(0))
+            switch ((InsertState)reader.GetInt32(0))
             {
-                case Pending: pending += count; break;
-                case Stored: stored += count; break;
+                case InsertState.Pending: pending += count; break;
+                case InsertState.Stored: stored += count; break;
                 default: dead += count; reasons[reader.GetString(1)] = count; break;
             }
         }

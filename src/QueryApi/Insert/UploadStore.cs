@@ -24,7 +24,7 @@ public sealed class UploadStore
     public async Task<string> SaveAsync(byte[] bytes, ImageFormat format, CancellationToken cancellationToken)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        // Two levels of fan-out keep folders small with millions of uploads.
+        // One level of 256 folders (the first byte of the hash) keeps each folder small with millions of uploads.
         var folder = Path.Combine(_folder, hash[..2]);
         var path = Path.Combine(folder, $"{hash[2..32]}.{Extension(format)}");
         if (File.Exists(path))
