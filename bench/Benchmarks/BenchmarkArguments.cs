@@ -1,8 +1,10 @@
-using ImageSearch.TestSupport;
+using System.Globalization;
 using ImageSearch.Embedding;
-namespace ImageSearch.Benchmarks.Embedding;
+using ImageSearch.TestSupport;
 
-/// <summary><c>--name value</c> pairs of a benchmark command line.</summary>
+namespace ImageSearch.Benchmarks;
+
+/// <summary>The one parser of benchmark command lines: <c>--name value</c> pairs, lists comma-separated.</summary>
 internal sealed class BenchmarkArguments
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.OrdinalIgnoreCase);
@@ -19,7 +21,10 @@ internal sealed class BenchmarkArguments
 
     public string Get(string name, string fallback) => _values.GetValueOrDefault(name, fallback);
 
-    public int[] Integers(string name, string fallback) => Get(name, fallback).Split(',').Select(int.Parse).ToArray();
+    public int[] Integers(string name, string fallback) =>
+        Get(name, fallback).Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+
+    public int Integer(string name, int fallback) => Integers(name, fallback.ToString(CultureInfo.InvariantCulture))[0];
 
     /// <summary>The shared data folder: <c>--data</c>, else <c>IMAGESEARCH_DATA</c>, else <c>shared/data</c> above the repository.</summary>
     public string DataFolder()
