@@ -16,15 +16,16 @@ public sealed partial class WorkerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private WorkerProcess(Process process, int metricsPort)
+    private WorkerProcess(Process process, int port)
     {
         _process = process;
-        MetricsPort = metricsPort;
+        Address = new Uri($"http://127.0.0.1:{port}");
     }
 
     public int Id => _process.Id;
 
-    private int MetricsPort { get; }
+    /// <summary>Where it serves HTTP on loopback: a worker's monitoring endpoint, or the query API itself.</summary>
+    public Uri Address { get; }
 
     /// <summary>Everything the process wrote so far (its logs).</summary>
     public string Output
@@ -39,17 +40,19 @@ public sealed partial class WorkerProcess : IAsyncDisposable
         return output.Length <= characters ? output : output[^characters..];
     }
 
-    /// <summary>Starts <paramref name="service"/> and waits until its <c>/health/ready</c> answers 200.</summary>
+    /// <summary>Starts <paramref name="service"/> and waits until <paramref name="readyPath"/> answers 200.</summary>
     /// <param name="settings">Configuration keys as in appsettings.json (<c>Bus:Host</c>), passed as environment variables.</param>
-    /// <param name="portSetting">The key of its monitoring port, e.g. <c>Embedder:MetricsPort</c>.</param>
+    /// <param name="portSetting">The key given a free port: a worker's <c>Embedder:MetricsPort</c>, or the API's <c>Urls</c> (see <paramref name="portValue"/>).</param>
+    /// <param name="portValue">How the port is written into <paramref name="portSetting"/> (the number itself by default).</param>
     /// <param name="workingDirectory">Where it runs (relative data paths land there); its project folder, as with <c>dotnet run</c>, when null.</param>
     /// <exception cref="TimeoutException">Not ready in time (the message carries its output).</exception>
     /// <exception cref="InvalidOperationException">It exited before it was ready.</exception>
     public static async Task<WorkerProcess> StartAsync(
         ServiceBuild service, IEnumerable<KeyValuePair<string, string?>> settings, string portSetting, string? workingDirectory,
-        TimeSpan readyTimeout, CancellationToken cancellationToken)
+        TimeSpan readyTimeout, CancellationToken cancellationToken, string readyPath = "/health/ready", Func<int, string>? portValue = null)
     {
         var port = FreePort.Any();
+        var portText = portValue?.Invoke(port) ?? port.ToString(CultureInfo.InvariantCulture);
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -58,7 +61,7 @@ public sealed partial class WorkerProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory ?? service.ProjectFolder,
         };
         info.ArgumentList.Add(service.Assembly);
-        foreach (var (key, value) in settings.Append(KeyValuePair.Create(portSetting, (string?)port.ToString(CultureInfo.InvariantCulture))))
+        foreach (var (key, value) in settings.Append(KeyValuePair.Create(portSetting, (string?)portText)))
             info.Environment[key.Replace(":", "__")] = value;
         var worker = new WorkerProcess(new Process { StartInfo = info }, port);
         worker._process.OutputDataReceived += (_, e) => worker.Append(e.Data);
@@ -68,7 +71,7 @@ public sealed partial class WorkerProcess : IAsyncDisposable
         worker._process.BeginErrorReadLine();
         try
         {
-            await worker.WaitUntilReadyAsync(readyTimeout, cancellationToken);
+            await worker.WaitUntilReadyAsync(readyPath, readyTimeout, cancellationToken);
             return worker;
         }
         catch
@@ -78,7 +81,7 @@ public sealed partial class WorkerProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task WaitUntilReadyAsync(string readyPath, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -87,7 +90,7 @@ public sealed partial class WorkerProcess : IAsyncDisposable
                 throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} before it was ready:\n{Output}");
             try
             {
-                using var response = await Http.GetAsync($"http://127.0.0.1:{MetricsPort}/health/ready", cancellationToken);
+                using var response = await Http.GetAsync(new Uri(Address, readyPath), cancellationToken);
                 if (response.IsSuccessStatusCode)
                     return;
             }
@@ -104,7 +107,7 @@ public sealed partial class WorkerProcess : IAsyncDisposable
     /// <summary>A sample of its <c>/metrics</c>, e.g. <c>imagesearch_embedder_dead_letters_total{reason="FileEmpty"}</c>; 0 when absent.</summary>
     public async Task<double> MetricAsync(string sample, CancellationToken cancellationToken)
     {
-        var text = await Http.GetStringAsync($"http://127.0.0.1:{MetricsPort}/metrics", cancellationToken);
+        var text = await Http.GetStringAsync(new Uri(Address, "/metrics"), cancellationToken);
         foreach (Match match in SampleLine().Matches(text))
             if (match.Groups["sample"].Value == sample)
                 return double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);

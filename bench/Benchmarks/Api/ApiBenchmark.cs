@@ -7,6 +7,7 @@ using ImageSearch.Benchmarks.Store;
 using ImageSearch.Contracts;
 using ImageSearch.Embedding;
 using ImageSearch.Embedding.Imaging;
+using ImageSearch.TestSupport;
 using ImageSearch.VectorStore;
 using ImageSearch.VectorStore.Embedded;
 
@@ -86,8 +87,10 @@ public sealed class ApiBenchmark : IBenchmark
 
     private static async Task<Row> MeasureAsync(string work, int size, int threads, ExecutionProvider provider, List<byte[]> photos, List<string> files, int queries, CancellationToken cancellationToken)
     {
-        var settings = new Dictionary<string, string>
+        var settings = new Dictionary<string, string?>
         {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Bus:Transport"] = "InMemory",
             ["VectorStore:Embedded:Path"] = Path.Combine(work, "store"),
             ["DeadLetters:Path"] = Path.Combine(work, "dead-letters.db"),
@@ -96,7 +99,10 @@ public sealed class ApiBenchmark : IBenchmark
             ["Embedding:IntraOpThreads"] = threads.ToString(),
             ["Embedding:ExecutionProvider"] = provider.ToString(),
         };
-        await using var api = await QueryApiProcess.StartAsync(work, settings, cancellationToken);
+        // The real API in its own process (its own build) on a loopback port, so requests cross a real socket and Kestrel;
+        // a large store without a graph snapshot builds it at start, hence the long wait.
+        await using var api = await WorkerProcess.StartAsync(ServiceBuild.QueryApi, settings, "Urls", work, TimeSpan.FromMinutes(5),
+            cancellationToken, readyPath: "/health", portValue: port => $"http://127.0.0.1:{port}");
         using var client = new HttpClient { BaseAddress = api.Address };
         var client_ms = new List<double>();
         var server = new List<SearchResponse.ServerTimings>();
