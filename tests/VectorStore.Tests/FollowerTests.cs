@@ -71,11 +71,12 @@ public sealed class FollowerTests : IDisposable
     }
 
     [Fact]
-    public async Task AFollowerRefusesWrites()
+    public async Task AFollowerOfAStoppedWriterReadsItAndRefusesWrites()
     {
         using (var writer = new EmbeddedVectorStore(Options()))
             await writer.EnsureCollectionAsync(Spec(), Ct);
         using var follower = new EmbeddedVectorStore(Options(EmbeddedStoreRole.Follower));
+        Assert.NotNull(await follower.DescribeAsync(Name, Ct)); // read-only, with the writer gone (no -wal, no -shm)
 
         var error = await Assert.ThrowsAsync<NotSupportedException>(() => follower.UpsertAsync(Name, Data.Records(0, 1, dimension: Dimension), Ct));
         Assert.Contains("Role=Follower", error.Message);

@@ -9,8 +9,12 @@ internal sealed class WriterLock(FileStream file) : IDisposable
 {
     public const string FileName = "writer.lock";
 
-    /// <exception cref="StoreUnavailableException">Another writer holds the folder: retried like any outage, so a
-    /// replacement indexer waits for the old one to exit.</exception>
+    // .NET reports a lock held elsewhere as an IOException carrying errno EWOULDBLOCK on Linux, a sharing violation on Windows.
+    private const int WouldBlock = 11;
+    private const int SharingViolation = unchecked((int)0x80070020);
+
+    /// <exception cref="StoreUnavailableException">Another writer holds the folder, or the lock file cannot be created:
+    /// retried like any outage, so a replacement indexer waits for the old one to exit.</exception>
     public static WriterLock Acquire(string directory)
     {
         var path = Path.Combine(directory, FileName);
@@ -18,12 +22,16 @@ internal sealed class WriterLock(FileStream file) : IDisposable
         {
             return new WriterLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
-        catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException))
+        catch (IOException e) when (e.HResult is WouldBlock or SharingViolation)
         {
             throw new StoreUnavailableException(
                 $"The embedded store at {directory} is held by another writer: another process (or another store in this one) " +
                 $"holds the lock on {path}. One writer per store folder: stop the other, or open this one with " +
                 "VectorStore:Embedded:Role=Follower to read it.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException($"The embedded store at {directory} cannot be opened for writing: {path}: {e.Message}", e);
         }
     }
 
