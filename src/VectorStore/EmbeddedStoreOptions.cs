@@ -21,8 +21,15 @@ public sealed class EmbeddedStoreOptions
     [Range(1, int.MaxValue)]
     public int SnapshotEveryChanges { get; set; } = 100_000;
 
-    /// <summary>Normal survives kill -9 (the requirement) at full speed; Full also survives power loss.</summary>
-    public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Normal;
+    /// <summary>Full (an acknowledged upsert is fsynced: it survives power loss) by default; Normal survives kill -9 only.</summary>
+    public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
+
+    /// <summary>Writer (one per folder, holds its lock) or Follower (read-only, follows the writer's commits).</summary>
+    public EmbeddedStoreRole Role { get; set; } = EmbeddedStoreRole.Writer;
+
+    /// <summary>How often a follower looks for the writer's new commits.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan FollowInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     public HnswOptions Hnsw { get; set; } = new();
 }

@@ -4,7 +4,7 @@ namespace ImageSearch.TestSupport;
 public static class Eventually
 {
     /// <summary>Polls <paramref name="condition"/> until it holds; throws <see cref="TimeoutException"/> naming <paramref name="what"/> after <paramref name="seconds"/>.</summary>
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, int seconds = 30)
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, double seconds = 30)
     {
         var cancellationToken = Xunit.TestContext.Current.CancellationToken;
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
@@ -16,6 +16,6 @@ public static class Eventually
         }
     }
 
-    public static Task HoldsAsync(Func<bool> condition, string what, int seconds = 30) =>
+    public static Task HoldsAsync(Func<bool> condition, string what, double seconds = 30) =>
         HoldsAsync(() => Task.FromResult(condition()), what, seconds);
 }

@@ -37,6 +37,24 @@ public sealed class AddVectorStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task AFollowerIsConfiguredByRoleAndRefusesWrites()
+    {
+        using var host = Build(new()
+        {
+            ["VectorStore:Embedded:Path"] = _directory.Path,
+            ["VectorStore:Embedded:Role"] = "Follower",
+            ["VectorStore:Embedded:FollowInterval"] = "00:00:00.100",
+        });
+        await host.StartAsync(TestContext.Current.CancellationToken);
+
+        var store = host.Services.GetRequiredService<IVectorStore>();
+
+        await Assert.ThrowsAsync<NotSupportedException>(() => store.DeleteAsync("images", [1], TestContext.Current.CancellationToken));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), host.Services.GetRequiredService<IOptions<VectorStoreOptions>>().Value.Embedded.FollowInterval);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task MilvusIsChosenByKindWithItsSettings()
     {
         using var host = Build(new()
@@ -60,6 +78,7 @@ public sealed class AddVectorStoreTests : IDisposable
     [InlineData("Milvus", "VectorStore:Milvus:Uri", "http://m:19530", null)]
     [InlineData("Embedded", "VectorStore:Embedded:HnswThreshold", "0", "HnswThreshold")]
     [InlineData("Embedded", "VectorStore:Embedded:Hnsw:M", "1000", "M")]
+    [InlineData("Embedded", "VectorStore:Embedded:FollowInterval", "00:00:00", "FollowInterval")]
     public async Task InvalidSettingsStopTheHostAtStart(string kind, string key, string value, string? invalidMember)
     {
         using var host = Build(new() { ["VectorStore:Kind"] = kind, ["VectorStore:Embedded:Path"] = _directory.Path, [key] = value });

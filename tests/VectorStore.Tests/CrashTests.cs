@@ -1,12 +1,12 @@
-using System.Diagnostics;
 using ImageSearch.VectorStore.Embedded;
 using Xunit;
 
 namespace ImageSearch.VectorStore.Tests;
 
 /// <summary>
-/// kill -9 durability: a child process upserts in a loop and prints each batch once UpsertAsync returned; it is killed
-/// with SIGKILL mid-stream; the reopened store must hold every acknowledged record, intact and findable.
+/// A writer in another process, killed with SIGKILL mid-stream (<see cref="CrashWriterProcess"/>): the reopened store
+/// must hold every acknowledged record, intact and findable; while it runs it holds the folder against other writers
+/// and a follower here keeps up with it; its death frees the folder.
 /// </summary>
 public sealed class CrashTests : IDisposable
 {
@@ -25,8 +25,8 @@ public sealed class CrashTests : IDisposable
         var count = await store.CountAsync(Collection, ct);
         // Every acknowledged batch is there; at most the one batch in flight at the kill may be there too.
         Assert.InRange(count, acknowledged + 1, acknowledged + 1 + 10);
-        using (var database = new SqliteRecordStore(Path.Combine(_directory.Path, "store.db"), SqliteSynchronous.Normal))
-            Assert.Equal(count, database.CountRecords(Collection));
+        using (var database = SqliteRecordStore.OpenFollower(SqliteRecordStore.FileIn(_directory.Path)))
+            Assert.Equal(count, database.Ids(Collection).Count);
         for (long id = 0; id <= acknowledged; id++)
         {
             var expected = CrashRecords.Make(id, Dimension);
@@ -43,38 +43,41 @@ public sealed class CrashTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task AWriterInAnotherProcessHoldsTheFolderIsFollowedWithinASecondAndFreesItWhenKilled()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var child = CrashWriterProcess.Start(_directory.Path, Collection, Dimension);
+        await child.WaitForAcknowledgedAsync(100, ct);
+
+        var refused = Assert.Throws<StoreUnavailableException>(() => new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = _directory.Path }));
+        Assert.Contains(_directory.Path, refused.Message);
+        Assert.Contains("another process", refused.Message);
+
+        using (var follower = new EmbeddedVectorStore(new EmbeddedStoreOptions
+               {
+                   Path = _directory.Path, Role = EmbeddedStoreRole.Follower, HnswThreshold = 500, // the child's: its snapshots are read too
+               }))
+        {
+            var acknowledged = await child.WaitForAcknowledgedAsync(child.Acknowledged + 1_000, ct);
+            await Eventually.HoldsAsync(async () => await follower.CountAsync(Collection, ct) > acknowledged,
+                $"the follower has the child's row {acknowledged}", seconds: 1.5);
+            var hits = (await follower.SearchAsync(Collection, [CrashRecords.Make(acknowledged, Dimension).Vector], 1, null, ct))[0];
+            Assert.Equal(acknowledged, hits[0].Id);
+        }
+
+        var last = await child.KillAsync(ct);
+        using var writer = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = _directory.Path, HnswThreshold = 500 });
+        Assert.InRange(await writer.CountAsync(Collection, ct), last + 1, last + 1 + 10);
+    }
+
     /// <summary>Returns the highest id whose upsert had returned when the child died.</summary>
     private async Task<long> RunWriterAndKillAsync(int minimumAcknowledged, CancellationToken ct)
     {
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [ServiceBuild.CrashWriter.Assembly, _directory.Path, Collection, Dimension.ToString()])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        long last = -1;
-        try
-        {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            deadline.CancelAfter(TimeSpan.FromSeconds(60));
-            // Kill at a moment that depends on timing rather than on a fixed count, so runs hit different phases.
-            var killAfter = minimumAcknowledged + Random.Shared.Next(0, 500);
-            while (last < killAfter)
-            {
-                var line = await process.StandardOutput.ReadLineAsync(deadline.Token)
-                    ?? throw new InvalidOperationException($"writer exited early: {await process.StandardError.ReadToEndAsync(ct)}");
-                last = long.Parse(line.Split(' ')[2]);
-            }
-        }
-        finally
-        {
-            process.Kill(); // SIGKILL on Linux: no finalisers, no snapshot on dispose, no SQLite checkpoint
-            await process.WaitForExitAsync(ct);
-        }
-        // Lines the child printed before it died were acknowledged too; drain them.
-        while (await process.StandardOutput.ReadLineAsync(ct) is { } line)
-            last = long.Parse(line.Split(' ')[2]);
-        Assert.Equal(137, process.ExitCode);
-        return last;
+        using var writer = CrashWriterProcess.Start(_directory.Path, Collection, Dimension);
+        // Kill at a moment that depends on timing rather than on a fixed count, so runs hit different phases.
+        await writer.WaitForAcknowledgedAsync(minimumAcknowledged + Random.Shared.Next(0, 500), ct);
+        return await writer.KillAsync(ct);
     }
 
     public void Dispose() => _directory.Dispose();

@@ -44,10 +44,10 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
         var replaced = Enumerable.Range(0, 20).Select(i => Data.Record(i, seed: 50_000 + i, dimension: Dimension)).ToArray();
         var staleCopy = Path.Combine(_directory.Path, "stale");
         using (var store = await OpenAsync(Options()))
+            await store.UpsertAsync(Name, first, Ct); // dispose saves the snapshot
+        CopySnapshotFiles(_directory.Path, staleCopy);
+        using (var store = await OpenAsync(Options()))
         {
-            await store.UpsertAsync(Name, first, Ct);
-            await store.SaveSnapshotsAsync(Ct);
-            CopySnapshotFiles(_directory.Path, staleCopy);
             await store.UpsertAsync(Name, later, Ct);
             await store.UpsertAsync(Name, replaced, Ct);
             await store.DeleteAsync(Name, [100, 101, 700], Ct);

@@ -172,9 +172,21 @@ internal sealed class CollectionIndex(StoredCollection meta, EmbeddedStoreOption
 
     private SearchHit[] Hits(TopK top) => top.Sorted().Select(x => Arena.Hit(x.Row, x.Distance)).ToArray();
 
+    /// <summary>
+    /// Frees the graph once no search is inside it (a dropped collection may still be searched by a request that found it
+    /// a moment before); such a late search finds no graph and scans the arena. The lock stays usable for it.
+    /// </summary>
     public void Dispose()
     {
-        _graph?.Dispose();
-        _lock.Dispose();
+        _lock.EnterWriteLock();
+        try
+        {
+            _graph?.Dispose();
+            _graph = null;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
     }
 }

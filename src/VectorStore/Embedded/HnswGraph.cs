@@ -72,13 +72,6 @@ internal sealed unsafe class HnswGraph : IDisposable
         }
     }
 
-    /// <summary>Search breadth (ef); larger is slower and finds more of the true neighbours.</summary>
-    public void SetEfSearch(int ef)
-    {
-        ChangeExpansionSearch(_handle, (nuint)ef, out var error);
-        Check(error, "change_expansion_search");
-    }
-
     public void Save(string file)
     {
         UsearchNative.Save(_handle, file, out var error);

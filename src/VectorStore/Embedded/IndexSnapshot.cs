@@ -8,6 +8,7 @@ namespace ImageSearch.VectorStore.Embedded;
 /// rebuild its graph. The header records the sequence number the graph reflects: a snapshot is used only when its
 /// parameters match and its sequence is not ahead of SQLite's; the rows changed or deleted after it are replayed,
 /// and if the counts still disagree the graph is rebuilt. A stale or foreign snapshot is never trusted.
+/// Only the writer saves (and forgets deletions); followers only restore, so their sequence numbers never reach a header.
 /// </summary>
 internal sealed class IndexSnapshot(string directory, SqliteRecordStore database, ILogger logger)
 {
@@ -65,6 +66,7 @@ internal sealed class IndexSnapshot(string directory, SqliteRecordStore database
             var header = JsonSerializer.Deserialize<Header>(File.ReadAllText(headerFile));
             var reason = header is null ? "unreadable header"
                 : header.Sequence > meta.LastSequence ? $"snapshot sequence {header.Sequence} is ahead of the database's {meta.LastSequence}"
+                : header.Sequence < meta.DeletionsKeptAfter ? $"deletions up to sequence {meta.DeletionsKeptAfter} were forgotten after a newer snapshot, which is lost"
                 : header.Dimension != meta.Dimension || header.Metric != meta.Metric || header.Hnsw != meta.Hnsw ? "built with other parameters"
                 : !File.Exists(Path.Combine(directory, header.GraphFile)) ? "graph file missing"
                 : null;
@@ -83,7 +85,9 @@ internal sealed class IndexSnapshot(string directory, SqliteRecordStore database
             foreach (var id in changed)
             {
                 graph.Remove(id);
-                index.Arena.TryGetRow(id, out var row);
+                // Arena and replay must come from one database snapshot; a row missing here means they did not.
+                if (!index.Arena.TryGetRow(id, out var row))
+                    throw new InvalidOperationException($"row {id} changed after the arena was read");
                 graph.Add(id, index.Arena.VectorAt(row));
                 replayed++;
             }
