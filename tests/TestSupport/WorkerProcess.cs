@@ -24,6 +24,9 @@ public sealed partial class WorkerProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>Whether it has died or stopped.</summary>
+    public bool HasExited => _process.HasExited;
+
     private int MetricsPort { get; }
 
     /// <summary>Everything the process wrote so far (its logs).</summary>
