@@ -33,6 +33,9 @@ public sealed class CrashIsolation : IDisposable
         _logger = logger;
     }
 
+    /// <summary>Creates this process's marker: fails now if the folder cannot hold it.</summary>
+    internal void OpenMarker() => _marker.Open();
+
     /// <summary>Enters for a batch: side by side with others, or <paramref name="alone"/> when it decodes behind the marker.</summary>
     internal Task<IDisposable> EnterAsync(bool alone, CancellationToken cancellationToken) =>
         alone ? _gate.EnterExclusiveAsync(cancellationToken) : _gate.EnterSharedAsync(cancellationToken);

@@ -7,7 +7,8 @@ namespace ImageSearch.Pipeline.Embedder;
 /// This process's crash marker: names the image it is decoding one at a time, and is empty in between. The process keeps
 /// the file open under an exclusive lock for its whole life (.NET takes a <c>flock</c> for <see cref="FileShare.None"/>),
 /// and the kernel drops that lock when the process dies, however it dies: a marker that another process can lock belongs
-/// to a dead process (<see cref="OrphanedMarker"/>). Created on first use; deleted when the process stops normally.
+/// to a dead process (<see cref="OrphanedMarker"/>). Created at start (so a folder that cannot hold it fails the start, not a
+/// redelivered batch); deleted when the process stops normally.
 /// Not thread-safe: it is only used while a batch embeds alone.
 /// </summary>
 internal sealed class DecodeMarker(string folder) : IDisposable
@@ -16,8 +17,11 @@ internal sealed class DecodeMarker(string folder) : IDisposable
 
     private FileStream? _file;
 
-    /// <summary>The marker's path; null until first used.</summary>
+    /// <summary>The marker's path; null until it is opened.</summary>
     public string? FilePath => _file?.Name;
+
+    /// <summary>Creates the marker, empty, unless it exists already.</summary>
+    public void Open() => _file ??= Create();
 
     public void Set(EmbedImage image)
     {
