@@ -10,4 +10,8 @@ public sealed record EmbeddingResult(float[]? Vector, DeadLetterReason? Reason, 
     public static EmbeddingResult Success(float[] vector) => new(vector, null, null);
 
     public static EmbeddingResult Failure(DeadLetterReason reason, string error) => new(null, reason, error);
+
+    /// <summary>A failure nobody foresaw, named by its exception so that the dead letter says what to fix.</summary>
+    public static EmbeddingResult Unexpected(Exception exception) =>
+        Failure(DeadLetterReason.Unexpected, $"{exception.GetType().Name}: {exception.Message}");
 }

@@ -12,8 +12,9 @@ namespace ImageSearch.Embedding;
 /// <summary>
 /// Image files or encoded bytes in, unit-length vectors out. Images are read, decoded and preprocessed in parallel straight
 /// into a pooled batch tensor; the model runs once per chunk of <see cref="EmbeddingOptions.MaxBatchSize"/>, overlapping
-/// with the decoding of the next chunk. A bad image only gets a failed result; inference failures (ONNX Runtime errors,
-/// GPU out of memory) throw, so the caller can retry the whole batch. Singleton; thread-safe.
+/// with the decoding of the next chunk. Whatever goes wrong with one image, even an exception nobody foresaw, only fails that
+/// image's result; inference failures (ONNX Runtime errors, GPU out of memory) throw, so the caller can retry the whole batch.
+/// Singleton; thread-safe.
 /// </summary>
 public sealed class ImageEmbedder : IDisposable
 {
@@ -26,6 +27,7 @@ public sealed class ImageEmbedder : IDisposable
     private readonly VectorPostProcessor _postProcessor;
     private readonly ArrayPool<float> _inputs;
     private readonly ArrayPool<float> _outputs;
+    private readonly ILogger<ImageEmbedder> _logger;
 
     public ImageEmbedder(IOptions<EmbeddingOptions> options, ImageDecoder decoder, ILogger<ImageEmbedder> logger)
         : this(options, ModelDescriptor.Load(options.Value.ResolveModelPath()), decoder, logger)
@@ -36,6 +38,7 @@ public sealed class ImageEmbedder : IDisposable
     public ImageEmbedder(IOptions<EmbeddingOptions> options, ModelDescriptor model, ImageDecoder decoder, ILogger<ImageEmbedder> logger)
     {
         _options = options.Value;
+        _logger = logger;
         _decoder = decoder;
         _files = new ImageFileReader(options);
         _preprocessor = new ImagePreprocessor(model);
@@ -58,14 +61,26 @@ public sealed class ImageEmbedder : IDisposable
     internal OnnxFeatureExtractor Extractor => _extractor;
 
     public Task<IReadOnlyList<EmbeddingResult>> EmbedFilesAsync(IReadOnlyList<string> paths, CancellationToken ct) =>
-        EmbedAsync(paths.Count, async (i, token) =>
-        {
-            using var encoded = await _files.ReadAsync(paths[i], token);
-            return _decoder.Decode(encoded.Span, MinimumSide);
-        }, ct);
+        EmbedAsync(Files(paths), Preparation.Parallel(_options.DecodeParallelism), ct);
+
+    /// <summary>
+    /// Like <see cref="EmbedFilesAsync"/>, but one image at a time, and <paramref name="tracker"/> is told which one is in hand:
+    /// nothing else of this call reads, decodes, preprocesses or runs the model meanwhile. If native code kills the process
+    /// while an image is in hand, the tracker knows which image did it. The caller keeps other calls away meanwhile.
+    /// </summary>
+    public Task<IReadOnlyList<EmbeddingResult>> EmbedFilesOneAtATimeAsync(IReadOnlyList<string> paths, IPreparationTracker tracker, CancellationToken ct) =>
+        EmbedAsync(Files(paths), new Preparation(1, tracker), ct);
 
     public Task<IReadOnlyList<EmbeddingResult>> EmbedEncodedAsync(IReadOnlyList<ReadOnlyMemory<byte>> images, CancellationToken ct) =>
-        EmbedAsync(images.Count, (i, _) => ValueTask.FromResult(_decoder.Decode(images[i].Span, MinimumSide)), ct);
+        EmbedAsync(new Source(images.Count, i => $"encoded image #{i}", (i, _) => ValueTask.FromResult(_decoder.Decode(images[i].Span, MinimumSide))),
+            Preparation.Parallel(_options.DecodeParallelism), ct);
+
+    private Source Files(IReadOnlyList<string> paths) => new(paths.Count, i => paths[i], async (i, token) =>
+    {
+        using var encoded = await _files.ReadAsync(paths[i], token);
+        TestCrashSwitch.AbortIfMarked(paths[i]);
+        return _decoder.Decode(encoded.Span, MinimumSide);
+    });
 
     /// <summary>
     /// The shorter side reduced decoding must keep. With the object crop on, twice the model input, so an object
@@ -74,18 +89,21 @@ public sealed class ImageEmbedder : IDisposable
     private int MinimumSide => !_options.ReducedDecoding ? 0
         : _objectFinder is null ? _preprocessor.MinimumSourceSide : 2 * _preprocessor.MinimumSourceSide;
 
-    private async Task<IReadOnlyList<EmbeddingResult>> EmbedAsync(int count, Func<int, CancellationToken, ValueTask<Mat>> decode, CancellationToken ct)
+    private async Task<IReadOnlyList<EmbeddingResult>> EmbedAsync(Source source, Preparation preparation, CancellationToken ct)
     {
+        var count = source.Count;
         var results = new EmbeddingResult[count];
         var inference = Task.CompletedTask;
         try
         {
             for (var start = 0; start < count; start += _options.MaxBatchSize)
             {
+                if (preparation.Tracker is not null)
+                    await inference; // a tracked image is never in hand while the model runs: a crash in the model is not its fault
                 var batch = new Batch(start, Math.Min(_options.MaxBatchSize, count - start), _inputs.Rent(_options.MaxBatchSize * _preprocessor.TensorLength));
                 try
                 {
-                    await PrepareAsync(batch, decode, results, ct);
+                    await PrepareAsync(batch, source, preparation, results, ct);
                 }
                 catch
                 {
@@ -103,19 +121,37 @@ public sealed class ImageEmbedder : IDisposable
         return results;
     }
 
-    /// <summary>Reads, decodes and preprocesses a chunk in parallel; each good image fills its own slot of the input tensor.</summary>
-    private Task PrepareAsync(Batch batch, Func<int, CancellationToken, ValueTask<Mat>> decode, EmbeddingResult[] results, CancellationToken ct) =>
-        Parallel.ForAsync(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.DecodeParallelism, CancellationToken = ct }, async (slot, token) =>
+    /// <summary>
+    /// Reads, decodes and preprocesses a chunk in parallel; each good image fills its own slot of the input tensor. Any
+    /// exception but cancellation becomes that image's failure: one image must never fail its batch.
+    /// </summary>
+    private Task PrepareAsync(Batch batch, Source source, Preparation preparation, EmbeddingResult[] results, CancellationToken ct) =>
+        Parallel.ForAsync(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = preparation.Parallelism, CancellationToken = ct }, async (slot, token) =>
         {
+            var index = batch.Start + slot;
+            preparation.Tracker?.Preparing(index);
             try
             {
-                using var image = await decode(batch.Start + slot, token);
+                using var image = await source.Decode(index, token);
                 using var objectRegion = _objectFinder is null ? null : new Mat(image, _objectFinder.Find(image));
                 _preprocessor.Write(objectRegion ?? image, batch.Input.AsSpan(slot * _preprocessor.TensorLength, _preprocessor.TensorLength));
             }
             catch (ImageRejectedException e)
             {
-                results[batch.Start + slot] = EmbeddingResult.Failure(e.Reason, e.Message);
+                results[index] = EmbeddingResult.Failure(e.Reason, e.Message);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Unexpected failure on {Image}; only this image fails", source.Name(index));
+                results[index] = EmbeddingResult.Unexpected(e);
+            }
+            finally
+            {
+                preparation.Tracker?.Prepared(index);
             }
         });
 
@@ -156,4 +192,13 @@ public sealed class ImageEmbedder : IDisposable
     }
 
     private sealed record Batch(int Start, int Count, float[] Input);
+
+    /// <summary>The images of one call: how many, what to call each in a log line, and how to get each decoded.</summary>
+    private sealed record Source(int Count, Func<int, string> Name, Func<int, CancellationToken, ValueTask<Mat>> Decode);
+
+    /// <summary>How a call prepares its images: how many at once, and who is told which one is in hand.</summary>
+    private sealed record Preparation(int Parallelism, IPreparationTracker? Tracker)
+    {
+        public static Preparation Parallel(int parallelism) => new(parallelism, null);
+    }
 }

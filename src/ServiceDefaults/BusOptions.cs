@@ -40,4 +40,12 @@ public sealed class BusOptions
 
     /// <summary>Declare quorum queues (replicated, for a RabbitMQ cluster) instead of classic durable queues.</summary>
     public bool QuorumQueues { get; set; }
+
+    /// <summary>
+    /// With <see cref="QuorumQueues"/>: deliveries of one <c>embed-image</c> message that may end without an acknowledgement
+    /// (the embedder holding it died or disconnected) before the broker moves it to <c>embed-image_delivery-limit</c>, whose
+    /// messages become dead letters. Every process must use the same value: it is part of the queue's declaration.
+    /// </summary>
+    [Range(1, 1000)]
+    public int DeliveryLimit { get; set; } = 5;
 }

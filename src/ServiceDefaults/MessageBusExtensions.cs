@@ -26,10 +26,10 @@ public static class MessageBusExtensions
             consumers(bus);
             // The bus-wide SetQuorumQueue does not reach endpoints made by ConfigureEndpoints: set it on each.
             if (options.QuorumQueues)
-                bus.AddConfigureEndpointsCallback((_, endpoint) =>
+                bus.AddConfigureEndpointsCallback((queueName, endpoint) =>
                 {
                     if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitMq)
-                        rabbitMq.SetQuorumQueue();
+                        PipelineQueues.ConfigureQuorum(rabbitMq, queueName, options);
                 });
             if (options.Transport == BusTransport.InMemory)
                 bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
@@ -44,7 +44,7 @@ public static class MessageBusExtensions
                         host.PublisherConfirmation = true;
                     });
                     cfg.PrefetchCount = options.PrefetchCount;
-                    PipelineQueues.DeclareOnPublish(cfg, options.QuorumQueues);
+                    PipelineQueues.DeclareOnPublish(cfg, options);
                     cfg.ConfigureEndpoints(context);
                 });
         });

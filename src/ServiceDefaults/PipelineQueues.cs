@@ -11,18 +11,34 @@ namespace ImageSearch.ServiceDefaults;
 /// </summary>
 internal static class PipelineQueues
 {
-    public static void DeclareOnPublish(IRabbitMqBusFactoryConfigurator cfg, bool quorum)
+    public static void DeclareOnPublish(IRabbitMqBusFactoryConfigurator cfg, BusOptions options)
     {
-        Bind<EmbedImage>(cfg, QueueNames.EmbedImage, quorum);
-        Bind<ImageEmbedded>(cfg, QueueNames.IndexImage, quorum);
-        Bind<ImageDeadLettered>(cfg, QueueNames.DeadLetters, quorum);
+        Bind<EmbedImage>(cfg, QueueNames.EmbedImage, options);
+        Bind<ImageEmbedded>(cfg, QueueNames.IndexImage, options);
+        Bind<ImageDeadLettered>(cfg, QueueNames.DeadLetters, options);
     }
 
-    private static void Bind<T>(IRabbitMqBusFactoryConfigurator cfg, string queue, bool quorum)
+    /// <summary>
+    /// Makes <paramref name="queue"/> a quorum queue, with the arguments its consumer and every publisher must declare alike.
+    /// <c>embed-image</c> also gets a delivery limit and a dead-letter exchange: a message whose deliveries keep ending with
+    /// the embedder's death (an image that crashes the native decoder on every host) is moved to
+    /// <see cref="QueueNames.EmbedImageDeliveryLimit"/>, whose consumer dead-letters it. Without them RabbitMQ 4 would drop it
+    /// after its default limit of 20, silently; RabbitMQ 3 would hand it out forever.
+    /// </summary>
+    public static void ConfigureQuorum(IRabbitMqQueueConfigurator queue, string? queueName, BusOptions options)
+    {
+        queue.SetQuorumQueue();
+        if (queueName != QueueNames.EmbedImage)
+            return;
+        queue.SetQueueArgument("x-delivery-limit", options.DeliveryLimit);
+        queue.SetQueueArgument("x-dead-letter-exchange", QueueNames.EmbedImageDeliveryLimit);
+    }
+
+    private static void Bind<T>(IRabbitMqBusFactoryConfigurator cfg, string queue, BusOptions options)
         where T : class =>
         cfg.Publish<T>(publish => publish.BindQueue(publish.Exchange.ExchangeName, queue, binding =>
         {
-            if (quorum)
-                binding.SetQuorumQueue();
+            if (options.QuorumQueues)
+                ConfigureQuorum(binding, queue, options);
         }));
 }

@@ -35,6 +35,31 @@ public sealed record Broker(RabbitMqNode Node, string VirtualHost)
         return messages;
     }
 
+    /// <summary>
+    /// Takes the first message of <paramref name="queue"/> and hands it back unacknowledged (reject with requeue), as a consumer
+    /// that dies holding it would, until the queue stops giving one (at most <paramref name="limit"/> times).
+    /// </summary>
+    /// <returns>How many times a message was delivered.</returns>
+    public async Task<int> RequeueUntilGoneAsync(string queue, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        var deliveries = 0;
+        // A requeue travels through the queue's log before the message is ready again: "gone" means empty for a whole second.
+        for (var emptySince = DateTime.UtcNow; deliveries < limit && DateTime.UtcNow - emptySince < TimeSpan.FromSeconds(1);)
+        {
+            if (await channel.BasicGetAsync(queue, autoAck: false, cancellationToken) is not { } delivery)
+            {
+                await Task.Delay(50, cancellationToken);
+                continue;
+            }
+            deliveries++;
+            await channel.BasicRejectAsync(delivery.DeliveryTag, requeue: true, cancellationToken);
+            emptySince = DateTime.UtcNow;
+        }
+        return deliveries;
+    }
+
     /// <summary>Messages ready in <paramref name="queue"/>, or null when the queue does not exist.</summary>
     public async Task<uint?> CountAsync(string queue, CancellationToken cancellationToken)
     {

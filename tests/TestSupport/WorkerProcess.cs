@@ -27,6 +27,9 @@ public sealed partial class WorkerProcess : IAsyncDisposable
     /// <summary>Where it serves HTTP on loopback: a worker's monitoring endpoint, or the query API itself.</summary>
     public Uri Address { get; }
 
+    /// <summary>Whether it has died or stopped.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Everything the process wrote so far (its logs).</summary>
     public string Output
     {

@@ -38,6 +38,14 @@ public sealed class EmbedderOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Folder on a local disk for crash tracking: the marker of the image this process is decoding one at a time after a
+    /// redelivery, and the images that killed an embedder. Embedders of one deployment on one host may share it; embedders
+    /// of different brokers must not (a marker is dead-lettered through whichever broker finds it).
+    /// </summary>
+    [Required]
+    public string CrashTrackingPath { get; set; } = "data/embedder-crashes";
+
     /// <summary>Port of <c>/metrics</c> and <c>/health/ready|live</c>; 0 serves none.</summary>
     [Range(0, 65_535)]
     public int MetricsPort { get; set; }
