@@ -21,8 +21,8 @@ internal static class MilvusCollectionMetadata
         [
             new FieldSchema("id", "Int64", IsPrimary: true),
             new FieldSchema("embedding", "FloatVector", ElementTypeParams: new Dictionary<string, string> { ["dim"] = spec.Dimension.ToString(CultureInfo.InvariantCulture) }),
-            new FieldSchema("path", "VarChar", ElementTypeParams: new Dictionary<string, string> { ["max_length"] = "4096" }),
-            new FieldSchema("label", "VarChar", ElementTypeParams: new Dictionary<string, string> { ["max_length"] = "512" }),
+            new FieldSchema("path", "VarChar", ElementTypeParams: new Dictionary<string, string> { ["max_length"] = RecordValidation.MaxPathBytes.ToString(CultureInfo.InvariantCulture) }),
+            new FieldSchema("label", "VarChar", ElementTypeParams: new Dictionary<string, string> { ["max_length"] = RecordValidation.MaxLabelBytes.ToString(CultureInfo.InvariantCulture) }),
         ]);
         Dictionary<string, object> indexParams = index.Kind == IndexKind.Hnsw
             ? new() { ["index_type"] = "HNSW", ["M"] = index.M, ["efConstruction"] = index.EfConstruction }
