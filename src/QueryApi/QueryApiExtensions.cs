@@ -45,7 +45,6 @@ public static class QueryApiExtensions
         builder.Services.AddScoped<InsertQueue>();
 
         builder.Services.AddSingleton<ApiMetrics>();
-        builder.Services.AddSingleton<QueueDepthProbe>();
         builder.Services.AddHostedService<PipelineGauges>();
         builder.Services.AddModelWarmup();
         builder.Services.AddHostedService<StoreOpener>();

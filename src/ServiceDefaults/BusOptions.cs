@@ -40,4 +40,10 @@ public sealed class BusOptions
 
     /// <summary>Declare quorum queues (replicated, for a RabbitMQ cluster) instead of classic durable queues.</summary>
     public bool QuorumQueues { get; set; }
+
+    /// <summary>
+    /// MassTransit's usage telemetry (a report sent to its vendor). Off unless turned on here; the environment variable
+    /// <c>MASSTRANSIT_USAGE_TELEMETRY</c>, when set, overrides this either way.
+    /// </summary>
+    public bool UsageTelemetry { get; set; }
 }
