@@ -34,6 +34,8 @@ public static class EmbedderExtensions
         EmbedderMetrics.Initialize();
         builder.AddEmbedding();
         builder.Services.AddModelWarmup();
+        builder.Services.AddSingleton<IndexBacklogGate>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IndexBacklogGate>());
         return builder;
     }
 
