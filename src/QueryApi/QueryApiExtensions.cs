@@ -69,10 +69,12 @@ public static class QueryApiExtensions
         var standalone = StandaloneExtensions.IsEnabled(builder);
         builder.AddMessageBus(bus =>
         {
-            bus.ConfigureHealthCheckOptions(health => health.Name = "broker");
+            bus.ConfigureHealthCheckOptions(health => health.Name = "bus");
             if (standalone)
                 bus.AddStandaloneConsumers();
         });
+        // The API only publishes: MassTransit's check, which judges by receive endpoints, would stay Healthy through an outage.
+        builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", timeout: TimeSpan.FromSeconds(5));
         return builder;
     }
 
