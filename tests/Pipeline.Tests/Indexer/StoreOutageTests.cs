@@ -57,8 +57,15 @@ public sealed class StoreOutageTests(RabbitMqFixture rabbit)
         Assert.Contains("store is down", readiness.Description);
         Assert.Empty(store.Records("images"));
 
+        // The store answers the probe but still fails writes: the queue resumes, the batch fails, and it is paused again.
+        store.FailUpsert = _ => (new StoreUnavailableException("writes still fail"), null);
         store.Down = false;
-        await Eventually.HoldsAsync(() => store.Records("images").Count == 20, "all 20 are stored once the store answers");
+        await Eventually.HoldsAsync(() => store.UpsertCalls >= 1, "the queue resumes after a probe answers");
+        await Eventually.HoldsAsync(async () => pause.Endpoint.IsPaused && await broker.DepthAsync(QueueNames.IndexImage, Cancel) == (20, 0),
+            "a failing write pauses the queue again, the broker holding all 20");
+
+        store.FailUpsert = _ => (null, null);
+        await Eventually.HoldsAsync(() => store.Records("images").Count == 20, "all 20 are stored once the store takes writes");
         await Eventually.HoldsAsync(async () => await broker.DepthAsync(QueueNames.IndexImage, Cancel) == (0, 0), "the queue is drained");
         Assert.False(pause.IsPaused);
         Assert.Equal(HealthStatus.Healthy, (await StoreReadinessAsync(indexer)).Status);
