@@ -45,7 +45,6 @@ public static class QueryApiExtensions
         builder.Services.AddScoped<InsertQueue>();
 
         builder.Services.AddSingleton<ApiMetrics>();
-        builder.Services.AddSingleton<QueueDepthProbe>();
         builder.Services.AddHostedService<PipelineGauges>();
         builder.Services.AddModelWarmup();
         builder.Services.AddHostedService<StoreOpener>();
@@ -70,10 +69,12 @@ public static class QueryApiExtensions
         var standalone = StandaloneExtensions.IsEnabled(builder);
         builder.AddMessageBus(bus =>
         {
-            bus.ConfigureHealthCheckOptions(health => health.Name = "broker");
+            bus.ConfigureHealthCheckOptions(health => health.Name = "bus");
             if (standalone)
                 bus.AddStandaloneConsumers();
         });
+        // The API only publishes: MassTransit's check, which judges by receive endpoints, would stay Healthy through an outage.
+        builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", timeout: TimeSpan.FromSeconds(5));
         return builder;
     }
 

@@ -48,4 +48,10 @@ public sealed class BusOptions
     /// </summary>
     [Range(1, 1000)]
     public int DeliveryLimit { get; set; } = 5;
+
+    /// <summary>
+    /// MassTransit's usage telemetry (a report sent to its vendor). Off unless turned on here; the environment variable
+    /// <c>MASSTRANSIT_USAGE_TELEMETRY</c>, when set, overrides this either way.
+    /// </summary>
+    public bool UsageTelemetry { get; set; }
 }

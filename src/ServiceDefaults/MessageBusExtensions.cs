@@ -1,6 +1,8 @@
+using System.Text.Json;
 using ImageSearch.Contracts;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace ImageSearch.ServiceDefaults;
@@ -24,6 +26,7 @@ public static class MessageBusExtensions
         builder.Services.AddMassTransit(bus =>
         {
             consumers(bus);
+            bus.ConfigureUsageTelemetryOptions(telemetry => telemetry.Enabled = options.UsageTelemetry);
             // The bus-wide SetQuorumQueue does not reach endpoints made by ConfigureEndpoints: set it on each.
             if (options.QuorumQueues)
                 bus.AddConfigureEndpointsCallback((queueName, endpoint) =>
@@ -32,10 +35,15 @@ public static class MessageBusExtensions
                         PipelineQueues.ConfigureQuorum(rabbitMq, queueName, options);
                 });
             if (options.Transport == BusTransport.InMemory)
-                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                bus.UsingInMemory((context, cfg) =>
+                {
+                    cfg.ConfigureJsonSerializerOptions(Compact);
+                    cfg.ConfigureEndpoints(context);
+                });
             else
                 bus.UsingRabbitMq((context, cfg) =>
                 {
+                    cfg.ConfigureJsonSerializerOptions(Compact);
                     cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, connectionName, host =>
                     {
                         host.Username(options.Username);
@@ -49,6 +57,8 @@ public static class MessageBusExtensions
                 });
         });
 
+        builder.Services.TryAddSingleton<QueueDepthProbe>();
+
         // A service is not "started" until its bus is connected; stopping lets in-flight batches finish.
         builder.Services.Configure<MassTransitHostOptions>(host =>
         {
@@ -56,5 +66,12 @@ public static class MessageBusExtensions
             host.StopTimeout = options.StopTimeout;
         });
         return builder;
+    }
+
+    // MassTransit indents its JSON by default: a third of a 512-d v1 vector message was whitespace.
+    private static JsonSerializerOptions Compact(JsonSerializerOptions json)
+    {
+        json.WriteIndented = false;
+        return json;
     }
 }

@@ -26,6 +26,9 @@ public static class ServiceDefaultsExtensions
             logger.MinimumLevel.Information()
                 .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
                 .MinimumLevel.Override("System", LogEventLevel.Warning)
+                // One Information line per message whose delivery is cancelled (a batch handed back to the broker during
+                // a pause): thousands of lines that say nothing a stage does not log once. Faults are Error and stay.
+                .MinimumLevel.Override("MassTransit.ReceiveTransport", LogEventLevel.Warning)
                 .ReadFrom.Configuration(configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()

@@ -9,7 +9,10 @@ public interface IVectorStore
     /// <summary>Creates the collection if it is missing; throws <see cref="CollectionMismatchException"/> if it exists with another dimension, metric or model.</summary>
     Task EnsureCollectionAsync(CollectionSpec spec, CancellationToken cancellationToken);
 
-    /// <summary>Inserts or replaces records by id. Once this returns, the records are durable.</summary>
+    /// <summary>
+    /// Inserts or replaces records by id. Once this returns, the records are durable. A record the store refuses
+    /// (<see cref="RecordValidation"/>, or a rule of this store's own) throws <see cref="ArgumentException"/> before anything is written.
+    /// </summary>
     Task UpsertAsync(string collection, IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken);
 
     Task DeleteAsync(string collection, IReadOnlyList<long> ids, CancellationToken cancellationToken);

@@ -50,6 +50,35 @@ public sealed class BrokerTests : IAsyncLifetime
         Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("broker").GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task HealthIsNotHealthyWhileTheBrokerIsDown()
+    {
+        if (RabbitMqNode.WhyUnavailable() is { } why)
+            Assert.Skip(why);
+        var ct = TestContext.Current.CancellationToken;
+        using var client = _api!.Client();
+        Assert.Equal(("Healthy", "Healthy"), await HealthAsync(client, ct));
+
+        await _node!.CtlAsync(["stop_app"], ct);
+        try
+        {
+            await Eventually.HoldsAsync(async () => await HealthAsync(client, ct) == ("Degraded", "Degraded"), "health says the broker is down");
+        }
+        finally
+        {
+            await _node.CtlAsync(["start_app"], ct);
+        }
+
+        await Eventually.HoldsAsync(async () => await HealthAsync(client, ct) == ("Healthy", "Healthy"), "health recovers with the broker", seconds: 60);
+    }
+
+    /// <summary>The overall status and the broker check's.</summary>
+    private static async Task<(string?, string?)> HealthAsync(HttpClient client, CancellationToken ct)
+    {
+        var health = JsonDocument.Parse(await client.GetStringAsync("/health", ct)).RootElement;
+        return (health.GetProperty("status").GetString(), health.GetProperty("checks").GetProperty("broker").GetProperty("status").GetString());
+    }
+
     private sealed class BrokerApi(RabbitMqNode node) : QueryApiFactory
     {
         protected override Dictionary<string, string?> Settings => new()

@@ -22,17 +22,22 @@ public sealed record Broker(RabbitMqNode Node, string VirtualHost)
     };
 
     /// <summary>Takes every message now in <paramref name="queue"/> (acknowledging them) and returns their MassTransit message bodies.</summary>
-    public async Task<List<T>> DrainAsync<T>(string queue, CancellationToken cancellationToken)
+    public async Task<List<T>> DrainAsync<T>(string queue, CancellationToken cancellationToken) =>
+        (await DrainBodiesAsync(queue, cancellationToken)).Select(body =>
+        {
+            using var envelope = JsonDocument.Parse(body);
+            return envelope.RootElement.GetProperty("message").Deserialize<T>(Json)!;
+        }).ToList();
+
+    /// <summary>Takes every message now in <paramref name="queue"/> (acknowledging them) and returns their bodies as the broker holds them.</summary>
+    public async Task<List<byte[]>> DrainBodiesAsync(string queue, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        var messages = new List<T>();
+        var bodies = new List<byte[]>();
         while (await channel.BasicGetAsync(queue, autoAck: true, cancellationToken) is { } delivery)
-        {
-            using var envelope = JsonDocument.Parse(delivery.Body);
-            messages.Add(envelope.RootElement.GetProperty("message").Deserialize<T>(Json)!);
-        }
-        return messages;
+            bodies.Add(delivery.Body.ToArray());
+        return bodies;
     }
 
     /// <summary>

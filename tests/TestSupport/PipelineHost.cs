@@ -68,8 +68,9 @@ public sealed class PipelineHost(IHost host) : IAsyncDisposable
             ["DeadLetters:Path"] = Path.Combine(folder, "dead-letters.db"),
             ["Indexer:TimeLimit"] = "00:00:00.2",
         };
+        // The caller's settings win over these defaults (the in-memory source refuses a key given twice).
         foreach (var (key, value) in settings)
-            configuration[key] = value; // the caller's settings override these defaults
+            configuration[key] = value;
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Logging.ClearProviders();
         compose(builder);

@@ -203,6 +203,25 @@ public abstract partial class VectorStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RecordsOutsideTheSharedLimitsAreRejectedAndWriteNothing()
+    {
+        var name = await NewCollectionAsync();
+        VectorRecord[] bad =
+        [
+            Data.Record(-1),
+            Data.Record(2) with { Path = "/" + new string('p', RecordValidation.MaxPathBytes) },
+            Data.Record(3) with { Label = new string('l', RecordValidation.MaxLabelBytes + 1) },
+            Data.Record(4) with { Path = "/a\0b.jpg" },
+            Data.Record(5) with { Path = "" },
+        ];
+
+        foreach (var record in bad)
+            await Assert.ThrowsAsync<ArgumentException>(() => Store.UpsertAsync(name, [Data.Record(10), record], Ct));
+
+        Assert.Equal(0, await Store.CountAsync(name, Ct));
+    }
+
+    [Fact]
     public async Task BatchesLargerThanOneRequestAreAllStored()
     {
         var name = await NewCollectionAsync();

@@ -9,14 +9,17 @@ namespace ImageSearch.Pipeline.Embedder;
 /// Queue <see cref="QueueNames.EmbedImage"/>, batches from <see cref="EmbedderOptions"/>, and the failure policy. Bad images
 /// never reach it (the consumer dead-letters them); what does is a failure of the whole batch: inference (ONNX Runtime
 /// error, GPU out of memory) or publishing. The batch is retried with exponential backoff, then moves to <c>embed-image_error</c>.
+/// <see cref="IndexBacklogGate"/> watches the endpoint, to pause it while the indexers are behind.
 /// </summary>
 public sealed class EmbedImagesConsumerDefinition : ConsumerDefinition<EmbedImagesConsumer>
 {
     private readonly EmbedderOptions _options;
+    private readonly IndexBacklogGate _backlog;
 
-    public EmbedImagesConsumerDefinition(IOptions<EmbedderOptions> options)
+    public EmbedImagesConsumerDefinition(IOptions<EmbedderOptions> options, IndexBacklogGate backlog)
     {
         _options = options.Value;
+        _backlog = backlog;
         EndpointName = QueueNames.EmbedImage;
     }
 
@@ -26,6 +29,7 @@ public sealed class EmbedImagesConsumerDefinition : ConsumerDefinition<EmbedImag
         IRegistrationContext context)
     {
         endpointConfigurator.PrefetchCount = _options.EffectivePrefetchCount;
+        endpointConfigurator.ConnectReceiveEndpointObserver(_backlog.Endpoint);
         consumerConfigurator.Options<BatchOptions>(batch => batch
             .SetMessageLimit(_options.MessageLimit)
             .SetTimeLimit(_options.TimeLimit)

@@ -44,6 +44,8 @@ public static class EmbedderExtensions
         builder.Services.AddModelWarmup();
         builder.Services.TryAddSingleton<CrashIsolation>();
         builder.Services.AddHostedService<DecoderCrashRecovery>();
+        builder.Services.AddSingleton<IndexBacklogGate>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IndexBacklogGate>());
         return builder;
     }
 

@@ -18,6 +18,9 @@ internal static class EmbedderMetrics
         "imagesearch_embedder_batch_duration_seconds", "Time to embed one consumed batch and publish its outputs.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.01, 2, 14) });
 
+    public static readonly Gauge PausedForBacklog = Metrics.CreateGauge(
+        "imagesearch_embedder_paused_for_backlog", "1 while this embedder has paused embed-image because index-image holds more than Embedder:MaxIndexBacklog messages.");
+
     /// <summary>Defines the metrics at start, with a zero series per dead-letter reason.</summary>
     public static void Initialize() => ReasonSeries.StartAtZero(DeadLetters);
 }

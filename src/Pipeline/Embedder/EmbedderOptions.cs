@@ -46,6 +46,18 @@ public sealed class EmbedderOptions : IValidatableObject
     [Required]
     public string CrashTrackingPath { get; set; } = "data/embedder-crashes";
 
+    /// <summary>
+    /// Backpressure: while <c>index-image</c> holds at least this many ready messages, the embedder pauses its own queue
+    /// (so vectors do not pile up in the broker faster than the indexers store them); it resumes once the backlog is down
+    /// to half. 0 turns it off. Only over RabbitMQ.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int MaxIndexBacklog { get; set; } = 50_000;
+
+    /// <summary>How often the depth of <c>index-image</c> is read for <see cref="MaxIndexBacklog"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.01", "00:10:00")]
+    public TimeSpan BacklogCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Port of <c>/metrics</c> and <c>/health/ready|live</c>; 0 serves none.</summary>
     [Range(0, 65_535)]
     public int MetricsPort { get; set; }

@@ -1,23 +1,24 @@
 using ImageSearch.Contracts;
-using ImageSearch.VectorStore;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace ImageSearch.Pipeline.Indexer;
 
 /// <summary>
-/// Queue <see cref="QueueNames.IndexImage"/>, batches from <see cref="IndexerOptions"/>, and the outage policy:
-/// while the store is unavailable the batch is retried with exponential backoff and no limit. The retry is the pause:
-/// the process holds at most its prefetch, every other message waits in the durable queue, and nothing reaches
-/// the error queue because of an outage. Any other exception fails the batch to <c>index-image_error</c> as usual.
+/// Queue <see cref="QueueNames.IndexImage"/> and batches from <see cref="IndexerOptions"/>, with <see cref="OutagePause"/>
+/// watching the endpoint so that it can pause it. No retry filter: the consumer owns the outage policy (retry in place,
+/// then give the batch back and pause), and any other exception is a bug or poison batch that goes to
+/// <c>index-image_error</c> at once (still durable).
 /// </summary>
 public sealed class IndexImagesConsumerDefinition : ConsumerDefinition<IndexImagesConsumer>
 {
     private readonly IndexerOptions _options;
+    private readonly OutagePause _pause;
 
-    public IndexImagesConsumerDefinition(IOptions<IndexerOptions> options)
+    public IndexImagesConsumerDefinition(IOptions<IndexerOptions> options, OutagePause pause)
     {
         _options = options.Value;
+        _pause = pause;
         EndpointName = QueueNames.IndexImage;
     }
 
@@ -28,17 +29,10 @@ public sealed class IndexImagesConsumerDefinition : ConsumerDefinition<IndexImag
     {
         var capacity = _options.MessageLimit * _options.ConcurrencyLimit;
         endpointConfigurator.PrefetchCount = Math.Max(_options.PrefetchCount, capacity);
+        endpointConfigurator.ConnectReceiveEndpointObserver(_pause.Endpoint);
         consumerConfigurator.Options<BatchOptions>(batch => batch
             .SetMessageLimit(_options.MessageLimit)
             .SetTimeLimit(_options.TimeLimit)
             .SetConcurrencyLimit(_options.ConcurrencyLimit));
-        // Configured on the consumer, so that it retries the whole batch. MassTransit computes the exponential
-        // intervals only up to the cap, so an unbounded limit costs no memory.
-        consumerConfigurator.UseMessageRetry(retry =>
-        {
-            retry.Handle<StoreUnavailableException>();
-            retry.ConnectRetryObserver(new OutageRetryCounter());
-            retry.Exponential(int.MaxValue, _options.RetryMinInterval, _options.RetryMaxInterval, _options.RetryMinInterval);
-        });
     }
 }

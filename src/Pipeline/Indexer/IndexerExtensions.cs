@@ -31,7 +31,10 @@ public static class IndexerExtensions
         return builder;
     }
 
-    /// <summary>What the indexer consumer needs, for a process that composes its own bus (the standalone mode).</summary>
+    /// <summary>
+    /// What the indexer consumer needs, for a process that composes its own bus (the standalone mode): options, store,
+    /// journal, the outage record and pause, and the readiness check of the store's writes (tag "ready").
+    /// </summary>
     public static TBuilder AddIndexerServices<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -39,6 +42,11 @@ public static class IndexerExtensions
         IndexerMetrics.Initialize();
         builder.Services.AddVectorStore(builder.Configuration);
         builder.Services.TryAddSingleton<EnsuredCollections>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StoreOutage>();
+        builder.Services.AddSingleton<OutagePause>();
+        builder.Services.AddSingleton<VectorBatchWriter>();
+        builder.Services.AddHealthChecks().AddCheck<StoreOutageHealthCheck>(StoreOutageHealthCheck.Name, tags: [HealthTags.Ready]);
         builder.AddDeadLetterJournal();
         return builder;
     }

@@ -18,8 +18,18 @@ internal static class IndexerMetrics
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 15) });
 
     public static readonly Counter OutageRetries = Metrics.CreateCounter(
-        "imagesearch_indexer_outage_retries_total", "Batches retried because the store was unavailable.");
+        "imagesearch_indexer_outage_retries_total", "Store calls (batch writes and probes) that failed because the store was unavailable.");
 
-    /// <summary>Defines the metrics at start, with a zero series per dead-letter reason.</summary>
-    public static void Initialize() => ReasonSeries.StartAtZero(DeadLetters);
+    public static readonly Gauge StoreUp = Metrics.CreateGauge(
+        "imagesearch_indexer_store_up", "1 while the store takes writes, 0 from the first failure of an outage until a write succeeds again.");
+
+    public static readonly Gauge OutageAlarm = Metrics.CreateGauge(
+        "imagesearch_indexer_store_outage_alarm", "1 once an outage has lasted longer than Indexer:OutageAlarmAfter, until it ends.");
+
+    /// <summary>Defines the metrics at start, with a zero series per dead-letter reason and the store assumed up.</summary>
+    public static void Initialize()
+    {
+        ReasonSeries.StartAtZero(DeadLetters);
+        StoreUp.Set(1);
+    }
 }

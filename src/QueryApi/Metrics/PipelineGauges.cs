@@ -1,5 +1,6 @@
 using ImageSearch.Contracts;
 using ImageSearch.DeadLetters;
+using ImageSearch.ServiceDefaults;
 using ImageSearch.VectorStore;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,8 @@ internal sealed class PipelineGauges(
     IOptions<QueryApiOptions> options,
     ILogger<PipelineGauges> logger) : IHostedService
 {
+    private static readonly string[] Queues = [QueueNames.EmbedImage, QueueNames.IndexImage];
+
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private DateTime _refreshedAt = DateTime.MinValue;
 
@@ -76,7 +79,7 @@ internal sealed class PipelineGauges(
     {
         if (!queues.Enabled)
             return;
-        foreach (var queue in QueueDepthProbe.Queues)
+        foreach (var queue in Queues)
             if (await queues.ReadyMessagesAsync(queue, cancellationToken) is { } ready)
                 metrics.QueueDepth.WithLabels(queue).Set(ready);
     }

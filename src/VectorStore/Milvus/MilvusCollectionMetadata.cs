@@ -23,8 +23,8 @@ internal static class MilvusCollectionMetadata
         [
             new FieldSchema("id", "Int64", IsPrimary: true),
             new FieldSchema(VectorField, "FloatVector", ElementTypeParams: new Dictionary<string, string> { ["dim"] = spec.Dimension.ToString(CultureInfo.InvariantCulture) }),
-            new FieldSchema("path", "VarChar", ElementTypeParams: new Dictionary<string, string> { ["max_length"] = "4096" }),
-            new FieldSchema("label", "VarChar", ElementTypeParams: new Dictionary<string, string> { ["max_length"] = "512" }),
+            new FieldSchema("path", "VarChar", ElementTypeParams: new Dictionary<string, string> { ["max_length"] = RecordValidation.MaxPathBytes.ToString(CultureInfo.InvariantCulture) }),
+            new FieldSchema("label", "VarChar", ElementTypeParams: new Dictionary<string, string> { ["max_length"] = RecordValidation.MaxLabelBytes.ToString(CultureInfo.InvariantCulture) }),
         ]);
         // With both schema and index params, Milvus creates the index and loads the collection in the same call.
         return new CreateCollectionRequest(database, spec.Name, schema, [VectorIndex(spec)],

@@ -1,40 +1,14 @@
 using ImageSearch.Contracts;
 using ImageSearch.VectorStore;
 using MassTransit;
+using static ImageSearch.Pipeline.Tests.Indexer.IndexerScenario;
 
 namespace ImageSearch.Pipeline.Tests.Indexer;
 
 /// <summary>The indexer as its Program composes it, over a real broker, with a recording store double.</summary>
 public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
 {
-    private const string Model = "test-model";
-    private const string OutageRetries = "imagesearch_indexer_outage_retries_total";
-    private const string VectorsIndexed = "imagesearch_indexer_vectors_indexed_total";
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    private static Dictionary<string, string?> Settings(string journal) => new()
-    {
-        ["Indexer:MessageLimit"] = "100",
-        ["Indexer:TimeLimit"] = "00:00:01",
-        ["Indexer:RetryMinInterval"] = "00:00:00.05",
-        ["Indexer:RetryMaxInterval"] = "00:00:00.2",
-        ["DeadLetters:Path"] = journal,
-        ["DeadLetters:Record"] = "false", // dead letters stay in their queue, where the test reads them
-    };
-
-    private static ImageEmbedded Embedded(long id, int dimension = 8, float seed = 1, int attempt = 1) =>
-        new(id, $"/images/{id}.jpg", $"label-{id}", null, Model, Enumerable.Range(0, dimension).Select(i => seed * (i + 1)).ToArray(), attempt);
-
-    private static async Task<(Broker, TempFolder)> QueueAsync(RabbitMqFixture rabbit, IEnumerable<ImageEmbedded> messages, bool quorum = false)
-    {
-        var broker = rabbit.NewBroker();
-        var folder = new TempFolder();
-        // Published before the indexer starts, one by one (so in order), so they all wait in the queue and form one batch.
-        await using var publisher = await TestHosts.StartPublisherAsync(broker, Path.Combine(folder.Path, "j.db"), quorum);
-        foreach (var message in messages)
-            await publisher.Bus.Publish(message, Cancel);
-        return (broker, folder);
-    }
 
     [Fact]
     public async Task BatchOfVectorsBecomesOneUpsertIntoAnEnsuredCollection()
@@ -43,7 +17,7 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         using var _ = folder;
         var store = new RecordingVectorStore();
 
-        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
+        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Journal(folder)));
         await Eventually.HoldsAsync(() => store.Records("images").Count == 40, "40 vectors are stored");
 
         var upsert = Assert.Single(store.Upserts);
@@ -52,25 +26,6 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         var seventh = store.Records("images").Single(r => r.Id == 7);
         Assert.Equal((7L, "/images/7.jpg", "label-7"), (seventh.Id, seventh.Path, seventh.Label));
         Assert.Equal(Embedded(7).Vector, seventh.Vector);
-    }
-
-    [Fact]
-    public async Task StoreOutageIsRetriedUntilEveryVectorIsStoredAndNothingIsDeadLettered()
-    {
-        var (broker, folder) = await QueueAsync(rabbit, Enumerable.Range(1, 20).Select(i => Embedded(i)));
-        using var _ = folder;
-        var store = new RecordingVectorStore { FailUpsert = call => call <= 5 ? (new StoreUnavailableException("store is down"), null) : (null, null) };
-        // Process-wide counters, which tests running beside this one may raise too: compare at least.
-        var (retriesBefore, indexedBefore) = (await MetricSamples.ReadAsync(OutageRetries), await MetricSamples.ReadAsync(VectorsIndexed));
-
-        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
-        await Eventually.HoldsAsync(() => store.Records("images").Count == 20, "20 vectors are stored after the outage");
-
-        Assert.Equal(6, store.UpsertCalls);
-        Assert.True(await MetricSamples.ReadAsync(OutageRetries) - retriesBefore >= 5, "each retry of the outage is counted");
-        Assert.True(await MetricSamples.ReadAsync(VectorsIndexed) - indexedBefore >= 20, "the indexed vectors are counted");
-        Assert.True(await broker.CountAsync(QueueNames.DeadLetters, Cancel) is null or 0, "nothing is dead-lettered for an outage");
-        Assert.Null(await broker.CountAsync(QueueNames.IndexImage + "_error", Cancel));
     }
 
     [Fact]
@@ -83,7 +38,7 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         var store = new RecordingVectorStore();
         store.Existing(new CollectionSpec("images", 8, Model));
 
-        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
+        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Journal(folder)));
         await Eventually.HoldsAsync(() => store.Records("images").Count == 10, "the 10 fitting vectors are stored");
         await Eventually.HoldsAsync(async () => await broker.CountAsync(QueueNames.DeadLetters, Cancel) == 3, "3 dead letters are queued");
 
@@ -93,7 +48,7 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         Assert.Equal([1, 2, 1], deadLetters.Select(d => d.Attempts));
         Assert.Equal("/images/12.jpg", deadLetters[1].Path);
         Assert.Equal(1, store.UpsertCalls);
-        Assert.Null(await broker.CountAsync(QueueNames.IndexImage + "_error", Cancel));
+        Assert.Null(await ErrorQueueAsync(broker));
     }
 
     [Fact]
@@ -107,7 +62,7 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         using var _ = folder;
         var store = new RecordingVectorStore { FailUpsert = call => call == 1 ? (null, new StoreUnavailableException("connection reset after commit")) : (null, null) };
 
-        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Path.Combine(folder.Path, "j.db")));
+        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Journal(folder)));
         await Eventually.HoldsAsync(() => store.UpsertCalls == 2, "the batch is upserted again after the lost acknowledgement");
         await Eventually.HoldsAsync(async () => await broker.CountAsync(QueueNames.IndexImage, Cancel) == 0, "the queue is drained");
 
@@ -125,7 +80,7 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         // or RabbitMQ refuses the second one and nothing is consumed.
         var (broker, folder) = await QueueAsync(rabbit, Enumerable.Range(1, 5).Select(i => Embedded(i)), quorum: true);
         using var _ = folder;
-        var settings = new Dictionary<string, string?>(Settings(Path.Combine(folder.Path, "j.db"))) { ["Bus:QuorumQueues"] = "true" };
+        var settings = new Dictionary<string, string?>(Settings(Journal(folder))) { ["Bus:QuorumQueues"] = "true" };
         var store = new RecordingVectorStore();
 
         await using var indexer = await TestHosts.StartIndexerAsync(broker, store, settings);
@@ -149,28 +104,5 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
         await Eventually.HoldsAsync(async () => (await journal.ListAsync(null, 0, 10, Cancel)).Count == 1, "the misfit is in the journal");
         var entry = Assert.Single(await journal.ListAsync(null, 0, 10, Cancel));
         Assert.Equal((3L, DeadLetterReason.CollectionMismatch, PipelineStage.Index), (entry.ImageId, entry.Reason, entry.Stage));
-    }
-
-    [Fact]
-    public async Task StoppingDuringAnOutageLeavesEveryMessageWithTheBroker()
-    {
-        var (broker, folder) = await QueueAsync(rabbit, Enumerable.Range(1, 15).Select(i => Embedded(i)));
-        using var _ = folder;
-        var store = new RecordingVectorStore { FailUpsert = _ => (new StoreUnavailableException("store is down"), null) };
-        var settings = new Dictionary<string, string?>(Settings(Path.Combine(folder.Path, "j.db"))) { ["Bus:StopTimeout"] = "00:00:01" };
-
-        await using (var indexer = await TestHosts.StartIndexerAsync(broker, store, settings))
-        {
-            await Eventually.HoldsAsync(() => store.UpsertCalls >= 3, "the batch is being retried");
-            await indexer.StopAsync();
-        }
-
-        // The abandoned batch is neither acknowledged nor failed: the broker still holds all 15 and hands them out
-        // again when the stopped process's connection closes (at exit). Nothing went to the error queue or the dead letters.
-        var (ready, unacknowledged) = await broker.DepthAsync(QueueNames.IndexImage, Cancel);
-        Assert.Equal(15, ready + unacknowledged);
-        Assert.Empty(store.Records("images"));
-        Assert.Null(await broker.CountAsync(QueueNames.IndexImage + "_error", Cancel));
-        Assert.True(await broker.CountAsync(QueueNames.DeadLetters, Cancel) is null or 0);
     }
 }

@@ -33,8 +33,9 @@ public static class TestHosts
             }, Cancel);
 
     /// <summary>Indexer and recorder in one process over the in-memory transport (how the standalone mode runs them).</summary>
-    public static Task<PipelineHost> StartInMemoryIndexerAsync(IVectorStore store, string journal) =>
-        PipelineHost.StartIndexerAsync(Folder(), new Dictionary<string, string?> { ["Bus:Transport"] = "InMemory", ["DeadLetters:Path"] = journal },
+    public static Task<PipelineHost> StartInMemoryIndexerAsync(IVectorStore store, string journal, Dictionary<string, string?>? settings = null) =>
+        PipelineHost.StartIndexerAsync(Folder(),
+            new Dictionary<string, string?> { ["Bus:Transport"] = "InMemory", ["DeadLetters:Path"] = journal }.Concat(settings ?? []),
             Cancel, services => services.AddSingleton(store));
 
     /// <summary>A folder of its own for each host (its default store and journal, unused where settings name others).</summary>

@@ -1,19 +1,17 @@
-using ImageSearch.Contracts;
-using ImageSearch.ServiceDefaults;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace ImageSearch.QueryApi.Metrics;
+namespace ImageSearch.ServiceDefaults;
 
 /// <summary>
 /// Reads how many messages wait in a pipeline queue with a passive declare (the broker answers from its own count; no
-/// message is touched). One connection, opened on first use and reopened after a failure; only for the RabbitMQ transport.
+/// message is touched). One connection of its own, opened on first use and reopened after a failure; only for the
+/// RabbitMQ transport. The query API's gauges and the embedders' backlog check read through it.
 /// </summary>
-internal sealed class QueueDepthProbe(IOptions<BusOptions> options) : IAsyncDisposable
+public sealed class QueueDepthProbe(IOptions<BusOptions> options, IHostEnvironment environment) : IAsyncDisposable
 {
-    public static readonly string[] Queues = [QueueNames.EmbedImage, QueueNames.IndexImage];
-
     private readonly BusOptions _bus = options.Value;
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private IConnection? _connection;
@@ -53,7 +51,7 @@ internal sealed class QueueDepthProbe(IOptions<BusOptions> options) : IAsyncDisp
                 UserName = _bus.Username,
                 Password = _bus.Password,
                 RequestedConnectionTimeout = TimeSpan.FromSeconds(3),
-                ClientProvidedName = "query-api-metrics",
+                ClientProvidedName = $"{environment.ApplicationName}-queue-depth",
             };
             _connection = await factory.CreateConnectionAsync(cancellationToken);
             return _connection;

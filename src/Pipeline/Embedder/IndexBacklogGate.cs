@@ -1,0 +1,58 @@
+using ImageSearch.Contracts;
+using ImageSearch.ServiceDefaults;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ImageSearch.Pipeline.Embedder;
+
+/// <summary>
+/// Backpressure from the indexers to the embedders: every <see cref="EmbedderOptions.BacklogCheckInterval"/> it reads how
+/// many vectors wait in <see cref="QueueNames.IndexImage"/>, pauses <see cref="QueueNames.EmbedImage"/> at
+/// <see cref="EmbedderOptions.MaxIndexBacklog"/> and resumes it at half (<see cref="ShouldPause"/>). Paused, the embedder
+/// holds nothing: its unacknowledged messages go back to the broker, which is where a backlog belongs.
+/// </summary>
+public sealed class IndexBacklogGate(
+    QueueDepthProbe queues,
+    IOptions<EmbedderOptions> options,
+    IOptions<BusOptions> bus,
+    ILogger<IndexBacklogGate> logger) : BackgroundService
+{
+    public ReceiveEndpointSwitch Endpoint { get; } = new(QueueNames.EmbedImage, logger);
+
+    /// <summary>Whether the embed queue should be paused, given whether it is and the depth of the index queue.</summary>
+    /// <param name="max">The bound; 0 never pauses.</param>
+    public static bool ShouldPause(bool paused, long backlog, int max) =>
+        max > 0 && (paused ? backlog > max / 2 : backlog >= max);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var max = options.Value.MaxIndexBacklog;
+        if (max == 0 || bus.Value.Transport != BusTransport.RabbitMq)
+            return;
+        using var timer = new PeriodicTimer(options.Value.BacklogCheckInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+            await CheckAsync(max, stoppingToken);
+    }
+
+    private async Task CheckAsync(int max, CancellationToken cancellationToken)
+    {
+        long backlog;
+        try
+        {
+            backlog = await queues.ReadyMessagesAsync(QueueNames.IndexImage, cancellationToken) ?? 0;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The broker is out: the bus reports that itself, and the embedder cannot consume either.
+            logger.LogDebug("Could not read the depth of {Queue}: {Error}", QueueNames.IndexImage, e.Message);
+            return;
+        }
+        var pause = ShouldPause(Endpoint.IsPaused, backlog, max);
+        if (pause && !Endpoint.IsPaused)
+            await Endpoint.PauseAsync($"{QueueNames.IndexImage} holds {backlog:N0} vectors, Embedder:MaxIndexBacklog is {max:N0}", cancellationToken);
+        else if (!pause && Endpoint.IsPaused)
+            await Endpoint.ResumeAsync($"{QueueNames.IndexImage} is down to {backlog:N0} vectors", cancellationToken);
+        EmbedderMetrics.PausedForBacklog.Set(Endpoint.IsPaused ? 1 : 0);
+    }
+}

@@ -1,0 +1,103 @@
+using ImageSearch.Contracts;
+using ImageSearch.ServiceDefaults;
+using ImageSearch.VectorStore;
+using MassTransit;
+using MassTransit.Transports;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ImageSearch.Pipeline.Indexer;
+
+/// <summary>
+/// Pauses <see cref="QueueNames.IndexImage"/> while the store is out, so that no delivery is held past RabbitMQ's consumer
+/// timeout (30 min by default; the broker would close the channel). A consumer that meets a lasting outage gives its batch
+/// back (<see cref="GiveBack{T}"/>) and calls <see cref="Pause"/>; a background task stops the endpoint (its channel
+/// closes, and the broker keeps every unacknowledged message), probes the store with the outage's backoff, and starts
+/// the endpoint again once a probe answers. The next batch is the real test: if it fails, the queue is paused again.
+/// Only over RabbitMQ: the in-memory transport cannot take messages back, so there the batch is retried in place.
+/// </summary>
+public sealed class OutagePause(
+    StoreOutage outage,
+    IVectorStore store,
+    IOptions<IndexerOptions> options,
+    IOptions<BusOptions> bus,
+    IHostApplicationLifetime lifetime,
+    ILogger<OutagePause> logger)
+{
+    private int _running;
+
+    public ReceiveEndpointSwitch Endpoint { get; } = new(QueueNames.IndexImage, logger);
+
+    /// <summary>Whether a batch can be given back to the broker (RabbitMQ) rather than retried in place.</summary>
+    public bool CanPause => bus.Value.Transport == BusTransport.RabbitMq;
+
+    /// <summary>True while the queue is being paused or is paused: a batch delivered now goes straight back.</summary>
+    public bool IsPaused => Volatile.Read(ref _running) == 1 || Endpoint.IsPaused;
+
+    /// <summary>Starts pausing the queue until the store answers; returns at once (stopping waits for the consumer that calls this).</summary>
+    public void Pause()
+    {
+        if (Interlocked.Exchange(ref _running, 1) == 0)
+            _ = Task.Run(() => PauseUntilTheStoreAnswersAsync(lifetime.ApplicationStopping));
+    }
+
+    /// <summary>
+    /// Hands every message of the batch back to the broker: their deliveries are cancelled, so MassTransit neither
+    /// acknowledges them nor moves them to the error queue, and they return to the queue when the channel closes (the pause).
+    /// Throw what it returns.
+    /// </summary>
+    public static OperationCanceledException GiveBack<T>(ConsumeContext<Batch<T>> context)
+        where T : class
+    {
+        foreach (var message in context.Message)
+            if (message.ReceiveContext is BaseReceiveContext delivery)
+                delivery.Cancel();
+        return new OperationCanceledException("the store is unavailable: the batch goes back to the broker", context.CancellationToken);
+    }
+
+    private async Task PauseUntilTheStoreAnswersAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await Endpoint.PauseAsync("the store is unavailable", stopping);
+            do
+                await Task.Delay(outage.NextDelay, stopping);
+            while (!await StoreAnswersAsync(stopping));
+            Volatile.Write(ref _running, 0);
+            await Endpoint.ResumeAsync("the store answers a probe", stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The host is stopping: the paused endpoint stays stopped, and its messages stay with the broker.
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Pausing or resuming {Queue} failed: it may stay stopped until the indexer restarts", QueueNames.IndexImage);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private async Task<bool> StoreAnswersAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await store.DescribeAsync(options.Value.DefaultCollection, stopping);
+            return true;
+        }
+        catch (StoreUnavailableException e)
+        {
+            outage.Failed(e);
+            return false;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not an outage: let the next batch meet the error where the consumer's policy applies.
+            logger.LogWarning("Probing the store failed with {Error}; resuming {Queue}", e.Message, QueueNames.IndexImage);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using ImageSearch.Contracts;
+using ImageSearch.Pipeline.Embedder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImageSearch.Pipeline.Tests.Embedder;
+
+/// <summary>
+/// Backpressure: an embedder pauses its queue while <c>index-image</c> is deeper than <c>Embedder:MaxIndexBacklog</c>,
+/// leaving its work in the broker, and resumes once the backlog is down to half.
+/// </summary>
+public sealed class IndexBacklogGateTests(RabbitMqFixture rabbit)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(false, 99, 100, false)]
+    [InlineData(false, 100, 100, true)]
+    [InlineData(true, 51, 100, true)] // paused, not yet down to half
+    [InlineData(true, 50, 100, false)]
+    [InlineData(false, 1_000_000, 0, false)] // 0 turns it off
+    public void PausesAtTheBoundAndResumesAtHalf(bool paused, long backlog, int max, bool expected) =>
+        Assert.Equal(expected, IndexBacklogGate.ShouldPause(paused, backlog, max));
+
+    [Fact]
+    public async Task TheEmbedderLeavesItsQueueAloneWhileTheIndexQueueIsTooDeep()
+    {
+        var broker = rabbit.NewBroker();
+        using var folder = new TempFolder();
+        await using var publisher = await TestHosts.StartPublisherAsync(broker, Path.Combine(folder.Path, "j.db"));
+        var backlog = Enumerable.Range(1, 10).Select(i => new ImageEmbedded(i, $"/v/{i}.jpg", null, null, "m", [1f, 2f]));
+        foreach (var vector in backlog)
+            await publisher.Bus.Publish(vector, Cancel);
+
+        var settings = new Dictionary<string, string?>(broker.Settings)
+        {
+            ["Embedder:MaxIndexBacklog"] = "8",
+            ["Embedder:BacklogCheckInterval"] = "00:00:00.1",
+            ["Embedder:TimeLimit"] = "00:00:00.05",
+        };
+        await using var embedder = await PipelineHost.StartAsync(Path.Combine(folder.Path, "embedder"), settings, builder => builder.AddEmbedder(), Cancel);
+        var gate = embedder.Services.GetRequiredService<IndexBacklogGate>();
+        await Eventually.HoldsAsync(() => gate.Endpoint.IsPaused, "the embedder pauses embed-image");
+
+        // Files that do not exist: each is dead-lettered at once once the embedder takes it, without running the model.
+        foreach (var i in Enumerable.Range(1, 3))
+            await publisher.Bus.Publish(new EmbedImage(100 + i, $"/missing/{i}.jpg"), Cancel);
+        await Task.Delay(TimeSpan.FromSeconds(1), Cancel); // ten checks of the gate: it stays paused, the work stays queued
+        Assert.Equal((3L, 0L), await broker.DepthAsync(QueueNames.EmbedImage, Cancel));
+
+        Assert.Equal(10, (await broker.DrainBodiesAsync(QueueNames.IndexImage, Cancel)).Count);
+        await Eventually.HoldsAsync(() => !gate.Endpoint.IsPaused, "the embedder resumes");
+        await Eventually.HoldsAsync(async () => await broker.CountAsync(QueueNames.DeadLetters, Cancel) == 3, "the 3 images are taken and dead-lettered");
+        Assert.Equal((0L, 0L), await broker.DepthAsync(QueueNames.EmbedImage, Cancel));
+    }
+}
