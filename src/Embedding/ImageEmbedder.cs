@@ -115,7 +115,7 @@ public sealed class ImageEmbedder : IDisposable
             }
             catch (ImageRejectedException e)
             {
-                results[batch.Start + slot] = EmbeddingResult.Failure(e.Reason, e.Message);
+                results[batch.Start + slot] = EmbeddingResult.Failure(e);
             }
         });
 
