@@ -38,6 +38,10 @@ public sealed class ImageFileReader(IOptions<EmbeddingOptions> options)
                 // Resolving walks the path with lstat, which a dead mount can stall as much as a read: all of it is timed.
                 return await _deadline.RunAsync(giveUp => ReadResolved(_allowed.Resolve(path), giveUp), path, cancellationToken);
             }
+            catch (UnauthorizedAccessException e) // a folder on the way that may not be searched
+            {
+                throw new ImageRejectedException(DeadLetterReason.Unreadable, $"no permission to reach {path}: {e.Message}");
+            }
             catch (IOException) when (attempt < RetryDelays.Length)
             {
                 await Task.Delay(RetryDelays[attempt], cancellationToken);
