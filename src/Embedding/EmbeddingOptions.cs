@@ -52,6 +52,21 @@ public sealed class EmbeddingOptions : IValidatableObject
     /// <summary>When not empty, only files under one of these folders are read (after resolving symbolic links).</summary>
     public string[] AllowedRoots { get; set; } = [];
 
+    /// <summary>
+    /// Longest time one file may take to open and read. A read still stalled then (a network mount gone quiet) is given up:
+    /// the image is rejected as <c>Unreadable</c> with <see cref="Imaging.ImageRejectedException.IsSourceTimeout"/> set, and
+    /// the worker moves on.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Check a JPEG's whole structure and entropy-coded data before decoding, and reject any damage as <c>Corrupt</c>.
+    /// The decoder itself only warns about damaged scan data and returns a partly grey or smeared photo; turn this off to
+    /// keep such photos.
+    /// </summary>
+    public bool StrictDecoding { get; set; } = true;
+
     public ProjectionOptions Projection { get; set; } = new();
 
     public ObjectCropOptions ObjectCrop { get; set; } = new();

@@ -138,10 +138,15 @@ public sealed class ImageEmbedder : IDisposable
             }
             catch (ImageRejectedException e)
             {
-                results[index] = EmbeddingResult.Failure(e.Reason, e.Message);
+                results[index] = EmbeddingResult.Failure(e);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
+                throw;
+            }
+            catch (Exception e) when (e is OutOfMemoryException || e is IOException io && RegularFile.IsProcessLimit(io))
+            {
+                // This process is out of file handles or memory: not the image's fault, so the batch fails and is retried.
                 throw;
             }
             catch (Exception e)

@@ -102,8 +102,8 @@ public sealed class BadImageTests(EmbedderFixture fixture)
     }
 
     [Fact]
-    public Task FolderInsteadOfFileIsUnreadable() =>
-        AssertReason(DeadLetterReason.Unreadable, Directory.CreateDirectory(Path.Combine(fixture.Scratch, "folder.jpg")).FullName);
+    public Task FolderInsteadOfFileIsNotAFile() =>
+        AssertReason(DeadLetterReason.NotAFile, Directory.CreateDirectory(Path.Combine(fixture.Scratch, "folder.jpg")).FullName);
 
     [Fact]
     public async Task OneBadFileDoesNotAffectTheOthers()

@@ -38,6 +38,9 @@ public sealed class AllowedPaths
         return real;
     }
 
+    /// <summary>Whether <paramref name="real"/>, a path with no links left in it (as the kernel reports an open file's), is under a root.</summary>
+    public bool ContainsResolved(string real) => AllowsAnyPath || IsUnderRoot(real);
+
     private bool IsUnderRoot(string real) => _roots.Any(root => real.StartsWith(root, StringComparison.Ordinal));
 
     /// <summary>

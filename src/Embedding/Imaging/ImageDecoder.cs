@@ -1,4 +1,5 @@
 using ImageSearch.Contracts;
+using ImageSearch.Embedding.Imaging.Jpeg;
 using Microsoft.Extensions.Options;
 using OpenCvSharp;
 
@@ -7,19 +8,31 @@ namespace ImageSearch.Embedding.Imaging;
 /// <summary>
 /// Turns encoded bytes into an 8-bit, 3-channel BGR image with EXIF orientation applied, whatever the source format
 /// (grayscale, 16-bit, CMYK, palette, animated GIF's first frame). Every failure is an <see cref="ImageRejectedException"/>
-/// with a dead-letter reason. Thread-safe.
+/// with a dead-letter reason. With <see cref="EmbeddingOptions.StrictDecoding"/>, a JPEG is checked whole first
+/// (<see cref="JpegValidator"/>), since libjpeg decodes damaged data without an error. Thread-safe.
 /// </summary>
-public sealed class ImageDecoder(IOptions<EmbeddingOptions> options)
+public sealed class ImageDecoder
 {
-    private readonly EmbeddingOptions _options = options.Value;
+    private readonly EmbeddingOptions _options;
 
-    /// <summary>Checks the limits against the header alone: size in bytes, format, pixel count and shorter side.</summary>
+    public ImageDecoder(IOptions<EmbeddingOptions> options)
+    {
+        _options = options.Value;
+        OpenCvPixelLimit.Apply(_options.MaxPixels);
+    }
+
+    /// <summary>
+    /// Checks the limits against the header alone: size in bytes, format, pixel count and shorter side; and that a PNG's
+    /// chunk lengths fit the file (<see cref="PngChunks"/>).
+    /// </summary>
     /// <exception cref="ImageRejectedException">The image breaks a limit or is not a supported image.</exception>
     public ImageHeader Inspect(ReadOnlySpan<byte> data)
     {
         if (data.Length > _options.MaxBytes)
             throw new ImageRejectedException(DeadLetterReason.TooManyBytes, $"{data.Length:N0} bytes is over the limit of {_options.MaxBytes:N0}");
         var header = ImageHeaderReader.Read(data);
+        if (header.Format == ImageFormat.Png)
+            PngChunks.Check(data);
         if (header.Pixels > _options.MaxPixels)
             throw new ImageRejectedException(DeadLetterReason.TooManyPixels,
                 $"{header.Width}×{header.Height} = {header.Pixels:N0} pixels is over the limit of {_options.MaxPixels:N0}");
@@ -38,6 +51,8 @@ public sealed class ImageDecoder(IOptions<EmbeddingOptions> options)
     public Mat Decode(ReadOnlySpan<byte> data, int minimumSide = 0)
     {
         var header = Inspect(data);
+        if (_options.StrictDecoding && header.Format == ImageFormat.Jpeg)
+            JpegValidator.Validate(data);
         var mode = ChooseMode(header, minimumSide);
         Mat image;
         try

@@ -45,7 +45,8 @@ public static class ImageHeaderReader
 
     private static (int, int)? Jpeg(ReadOnlySpan<byte> d)
     {
-        // Walk the marker segments up to the first start-of-frame; entropy-coded data only follows SOS.
+        // Walk the marker segments up to the first start-of-frame (libjpeg refuses a second one); entropy-coded data only
+        // follows SOS.
         var pos = 2;
         while (pos + 4 <= d.Length)
         {
@@ -53,33 +54,37 @@ public static class ImageHeaderReader
             var marker = d[pos + 1];
             if (marker == 0xFF) { pos++; continue; }                      // fill byte
             if (marker is 0x01 or (>= 0xD0 and <= 0xD7)) { pos += 2; continue; } // no length
-            if (marker is 0xD9 or 0xDA) return null;                       // EOI or SOS before any frame header
+            if (marker is 0x00 or 0xD8 or 0xD9 or 0xDA) return null;       // not a marker, SOI again, EOI or SOS before any frame header
             var length = BinaryPrimitives.ReadUInt16BigEndian(d[(pos + 2)..]);
+            if (length < 2 || pos + 2 + length > d.Length) return null;
             if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC)
-                return pos + 9 <= d.Length
+                // SOFn: length, precision, height, width, component count, then 3 bytes per component (the decoder checks the length).
+                return length >= 8 && length == 8 + 3 * d[pos + 9]
                     ? (BinaryPrimitives.ReadUInt16BigEndian(d[(pos + 7)..]), BinaryPrimitives.ReadUInt16BigEndian(d[(pos + 5)..]))
                     : null;
-            if (length < 2) return null;
             pos += 2 + length;
         }
         return null;
     }
 
     private static (int, int)? Png(ReadOnlySpan<byte> d) =>
-        d.Length >= 24 && d[12..16].SequenceEqual("IHDR"u8)
+        d.Length >= 24 && BinaryPrimitives.ReadUInt32BigEndian(d[8..]) == 13 && d[12..16].SequenceEqual("IHDR"u8)
             ? (ToInt(BinaryPrimitives.ReadUInt32BigEndian(d[16..])), ToInt(BinaryPrimitives.ReadUInt32BigEndian(d[20..])))
             : null;
 
     private static (int, int)? Bmp(ReadOnlySpan<byte> d)
     {
         var headerSize = BinaryPrimitives.ReadUInt32LittleEndian(d[14..]);
-        if (headerSize == 12)
+        if (headerSize == 12) // OS/2 BITMAPCOREHEADER: unsigned 16-bit sides
             return (BinaryPrimitives.ReadUInt16LittleEndian(d[18..]), BinaryPrimitives.ReadUInt16LittleEndian(d[20..]));
-        // Height is negative for top-down bitmaps.
-        return (BinaryPrimitives.ReadInt32LittleEndian(d[18..]), Math.Abs(BinaryPrimitives.ReadInt32LittleEndian(d[22..])));
+        if (headerSize < 36) return null; // OpenCV reads no other header
+        // Height is negative for top-down bitmaps; int.MinValue has no positive counterpart, and OpenCV refuses it too.
+        var height = BinaryPrimitives.ReadInt32LittleEndian(d[22..]);
+        return height == int.MinValue ? null : (BinaryPrimitives.ReadInt32LittleEndian(d[18..]), Math.Abs(height));
     }
 
     private static (int, int)? Gif(ReadOnlySpan<byte> d) =>
+        // The logical screen: OpenCV decodes onto it and refuses frames that do not fit inside.
         d.Length >= 10 ? (BinaryPrimitives.ReadUInt16LittleEndian(d[6..]), BinaryPrimitives.ReadUInt16LittleEndian(d[8..])) : null;
 
     private static (int, int)? WebP(ReadOnlySpan<byte> d)
@@ -93,7 +98,7 @@ public static class ImageHeaderReader
             var bits = BinaryPrimitives.ReadUInt32LittleEndian(d[21..]);
             return ((int)(bits & 0x3FFF) + 1, (int)((bits >> 14) & 0x3FFF) + 1);
         }
-        if (chunk.SequenceEqual("VP8X"u8))
+        if (chunk.SequenceEqual("VP8X"u8)) // the canvas, which libwebp allocates; a frame of another size is its error
             return (Read24(d[24..]) + 1, Read24(d[27..]) + 1);
         return null;
         static int Read24(ReadOnlySpan<byte> b) => b[0] | b[1] << 8 | b[2] << 16;
@@ -103,21 +108,26 @@ public static class ImageHeaderReader
     {
         var little = d[0] == (byte)'I';
         if (d.Length < 8) return null;
-        var ifd = U32(d, 4, little);
-        if (ifd > d.Length - 2) return null;
+        long ifd = U32(d, 4, little);
+        if (ifd + 2 > d.Length) return null;
         var count = U16(d, (int)ifd, little);
-        int width = 0, height = 0;
+        if (ifd + 2 + 12L * count > d.Length) return null;
+        int? width = null, height = null;
         for (var i = 0; i < count; i++)
         {
             var entry = (int)ifd + 2 + i * 12;
-            if (entry + 12 > d.Length) return null;
             var tag = U16(d, entry, little);
+            if (tag is not (256 or 257)) continue;
+            // libtiff keeps the first of repeated tags, so the first is what the decoder will allocate for.
+            if ((tag == 256 ? width : height) is not null) continue;
+            // A width or height must be one SHORT or LONG; libtiff refuses the directory otherwise.
             var type = U16(d, entry + 2, little);
-            var value = type == 3 ? U16(d, entry + 8, little) : type == 4 ? ToInt(U32(d, entry + 8, little)) : 0;
+            if (U32(d, entry + 4, little) != 1 || type is not (3 or 4)) return null;
+            var value = type == 3 ? U16(d, entry + 8, little) : ToInt(U32(d, entry + 8, little));
             if (tag == 256) width = value;
-            else if (tag == 257) height = value;
+            else height = value;
         }
-        return (width, height);
+        return width is { } w && height is { } h ? (w, h) : null;
     }
 
     private static uint U32(ReadOnlySpan<byte> d, int at, bool little) =>

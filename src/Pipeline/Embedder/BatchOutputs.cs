@@ -53,6 +53,9 @@ internal sealed class BatchOutputs(IReadOnlyList<EmbedImage> images, string mode
         }
 
         var results = await embed(distinct);
+        if (EmbeddingResult.SourceLooksDown(results))
+            throw new ImageSourceUnavailableException(
+                $"{results.Count(r => r.SourceTimedOut)} of {results.Count} images timed out reading; their storage looks down, so the batch waits");
         for (var i = 0; i < positions.Count; i++)
         {
             var (image, result) = (images[positions[i]], results[slots[i]]);

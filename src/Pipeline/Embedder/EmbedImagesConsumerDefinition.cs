@@ -13,6 +13,9 @@ namespace ImageSearch.Pipeline.Embedder;
 /// </summary>
 public sealed class EmbedImagesConsumerDefinition : ConsumerDefinition<EmbedImagesConsumer>
 {
+    // With the default 30 s ceiling, about an hour of waiting before the batch is given up to embed-image_error.
+    private const int SourceOutageRetries = 120;
+
     private readonly EmbedderOptions _options;
     private readonly IndexBacklogGate _backlog;
 
@@ -34,8 +37,17 @@ public sealed class EmbedImagesConsumerDefinition : ConsumerDefinition<EmbedImag
             .SetMessageLimit(_options.MessageLimit)
             .SetTimeLimit(_options.TimeLimit)
             .SetConcurrencyLimit(_options.ConcurrencyLimit));
-        // On the consumer, so that the whole batch is retried.
+        // On the consumer, so that the whole batch is retried. Storage that stopped answering is waited for much longer:
+        // it is not the images' fault, and they must not end in the error queue for it.
         consumerConfigurator.UseMessageRetry(retry =>
-            retry.Exponential(_options.RetryLimit, _options.RetryMinInterval, _options.RetryMaxInterval, _options.RetryMinInterval));
+        {
+            retry.Handle<ImageSourceUnavailableException>();
+            retry.Exponential(SourceOutageRetries, _options.RetryMinInterval, _options.RetryMaxInterval, _options.RetryMinInterval);
+        });
+        consumerConfigurator.UseMessageRetry(retry =>
+        {
+            retry.Ignore<ImageSourceUnavailableException>();
+            retry.Exponential(_options.RetryLimit, _options.RetryMinInterval, _options.RetryMaxInterval, _options.RetryMinInterval);
+        });
     }
 }

@@ -24,7 +24,7 @@ public sealed class BadFiles
         Add("icon.png", Png(16, 16), DeadLetterReason.TooSmall);
         Add("huge.png", ClaimingSize(Png(64, 64), 20_000, 20_000), DeadLetterReason.TooManyPixels);
         _files.Add((Path.Combine(Folder, "missing.jpg"), DeadLetterReason.FileMissing));
-        _files.Add((Directory.CreateDirectory(Path.Combine(Folder, "folder.jpg")).FullName, DeadLetterReason.Unreadable));
+        _files.Add((Directory.CreateDirectory(Path.Combine(Folder, "folder.jpg")).FullName, DeadLetterReason.NotAFile));
         var outside = Path.Combine(Outside, "photo.jpg");
         File.WriteAllBytes(outside, jpeg); // a good photo, but where the embedder may not read
         _files.Add((outside, DeadLetterReason.OutsideAllowedRoots));

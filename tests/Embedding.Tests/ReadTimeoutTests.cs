@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using ImageSearch.Contracts;
+using ImageSearch.Embedding.Imaging;
+
+namespace ImageSearch.Embedding.Tests;
+
+/// <summary>
+/// A read that stalls (a network mount gone quiet) is given up at the deadline, and the worker goes on. A regular file
+/// cannot be made to stall here, so a FIFO whose writer never writes (or writes a byte at a time) stands in for the
+/// stalled storage, read by the reader's own read loop under its own deadline.
+/// </summary>
+public sealed class ReadTimeoutTests(EmbedderFixture fixture)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(300);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private string NewFifo() => UnixFiles.MakeFifo(Path.Combine(fixture.Scratch, Guid.NewGuid().ToString("N")[..8] + ".jpg"));
+
+    private static async Task<ImageRejectedException> TimesOut(ReadDeadline deadline, Stream stalled, string path)
+    {
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<ImageRejectedException>(async () =>
+            (await deadline.RunAsync(giveUp => ImageFileReader.ReadContents(stalled, 4096, giveUp), path, Ct)).Dispose());
+        Assert.True(clock.Elapsed < Timeout + TimeSpan.FromSeconds(2), $"gave up after {clock.Elapsed}, the deadline is {Timeout}");
+        Assert.Equal(DeadLetterReason.Unreadable, error.Reason);
+        Assert.True(error.IsSourceTimeout);
+        Assert.Contains("timed out after 0.3 s", error.Message);
+        Assert.Equal(1, deadline.Abandoned);
+        return error;
+    }
+
+    [Fact]
+    public async Task ReadThatNeverReturnsTimesOutAndIsCleanedUpWhenItDoes()
+    {
+        var path = NewFifo();
+        var writer = Open(path, FileAccess.ReadWrite); // holds the pipe open, writes nothing
+        using var stalled = Open(path, FileAccess.Read);
+        var deadline = new ReadDeadline(Timeout);
+
+        await TimesOut(deadline, stalled, path);
+
+        // The kernel lets the read go when the writer hangs up; only then are its file and buffer released.
+        writer.Dispose();
+        await WaitUntil(() => deadline.Abandoned == 0);
+    }
+
+    [Fact]
+    public async Task SlowTrickleTimesOutAndTheAbandonedReadStopsAtItsNextChunk()
+    {
+        var path = NewFifo();
+        using var writer = Open(path, FileAccess.ReadWrite);
+        using var stalled = Open(path, FileAccess.Read);
+        using var stop = new CancellationTokenSource();
+        var trickle = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                writer.Write([0xFF]);
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }, Ct);
+        var deadline = new ReadDeadline(Timeout);
+
+        await TimesOut(deadline, stalled, path);
+
+        // Still trickling, yet the abandoned read noticed it was given up and returned.
+        await WaitUntil(() => deadline.Abandoned == 0);
+        Assert.False(trickle.IsCompleted);
+        await stop.CancelAsync();
+        await trickle;
+    }
+
+    [Fact]
+    public void MostOfABatchTimingOutMeansTheSourceIsDown()
+    {
+        var timedOut = EmbeddingResult.Failure(new ImageRejectedException(DeadLetterReason.Unreadable, "timed out") { IsSourceTimeout = true });
+        var missing = EmbeddingResult.Failure(new ImageRejectedException(DeadLetterReason.FileMissing, "gone"));
+        var fine = EmbeddingResult.Success([1f]);
+
+        Assert.True(timedOut.SourceTimedOut);
+        Assert.False(missing.SourceTimedOut);
+        Assert.True(EmbeddingResult.SourceLooksDown([timedOut, timedOut, fine]));
+        Assert.False(EmbeddingResult.SourceLooksDown([timedOut, missing, fine]));
+        Assert.False(EmbeddingResult.SourceLooksDown([]));
+    }
+
+    /// <summary>Unbuffered, as the reader reads: each read call is one read(2).</summary>
+    internal static FileStream Open(string path, FileAccess access) => new(path, FileMode.Open, access, FileShare.ReadWrite, bufferSize: 0);
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the abandoned read was never cleaned up");
+            await Task.Delay(20, Ct);
+        }
+    }
+}
