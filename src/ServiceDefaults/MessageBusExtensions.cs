@@ -1,6 +1,7 @@
 using ImageSearch.Contracts;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace ImageSearch.ServiceDefaults;
@@ -55,6 +56,19 @@ public static class MessageBusExtensions
             host.WaitUntilStarted = true;
             host.StopTimeout = options.StopTimeout;
         });
+        return builder;
+    }
+
+    /// <summary>
+    /// <see cref="BrokerConnection"/> to the broker of <c>Bus:*</c>, for reading queue depths and moving messages between
+    /// queues. Independent of <see cref="AddMessageBus{TBuilder}"/>: a process may use one, the other, or both.
+    /// </summary>
+    public static TBuilder AddBrokerConnection<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var options = builder.Configuration.GetValidatedOptions<BusOptions>(BusOptions.Section);
+        var clientName = $"{builder.Environment.ApplicationName} (queue admin)";
+        builder.Services.TryAddSingleton(_ => new BrokerConnection(options, clientName));
         return builder;
     }
 }
