@@ -67,7 +67,9 @@ public sealed class PipelineHost(IHost host) : IAsyncDisposable
             ["VectorStore:Embedded:Path"] = Path.Combine(folder, "store"),
             ["DeadLetters:Path"] = Path.Combine(folder, "dead-letters.db"),
             ["Indexer:TimeLimit"] = "00:00:00.2",
-        }.Concat(settings));
+        });
+        // A source of its own, so that the caller's settings override the defaults above (one source refuses a key twice).
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         compose(builder);
         var host = builder.Build();
