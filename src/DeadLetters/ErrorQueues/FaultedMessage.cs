@@ -33,7 +33,7 @@ public sealed record FaultedMessage(
         || string.Equals(ExceptionType[(ExceptionType.LastIndexOf('.') + 1)..], exceptionType, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The fault as a dead letter's detail: type and message, as <c>DeadLetterReason.Unexpected</c> promises.</summary>
-    public string Detail => ExceptionMessage is { Length: > 0 } message ? $"{ExceptionType}: {message}" : ExceptionType;
+    internal string Detail => ExceptionMessage is { Length: > 0 } message ? $"{ExceptionType}: {message}" : ExceptionType;
 
     internal static FaultedMessage Read(BasicGetResult delivery)
     {
