@@ -6,4 +6,10 @@ public static class QueueNames
     public const string EmbedImage = "embed-image";
     public const string IndexImage = "index-image";
     public const string DeadLetters = "image-dead-letters";
+
+    /// <summary>
+    /// Where MassTransit moves a message of <paramref name="queue"/> whose consumer faulted (retries spent, or an exception
+    /// that is not retried). Nothing consumes it: its messages wait, durable, until someone moves them.
+    /// </summary>
+    public static string ErrorQueueOf(string queue) => queue + "_error";
 }

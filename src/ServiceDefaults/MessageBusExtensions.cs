@@ -1,4 +1,5 @@
 using ImageSearch.Contracts;
+using ImageSearch.ServiceDefaults.Monitoring;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,17 +22,19 @@ public static class MessageBusExtensions
         var options = builder.Configuration.GetValidatedOptions<BusOptions>(BusOptions.Section);
         builder.AddValidatedOptions<BusOptions>(BusOptions.Section);
         var connectionName = builder.Environment.ApplicationName;
+        builder.AddBrokerConnection();
+        builder.Services.TryAddSingleton<ErrorQueueGauge>();
 
         builder.Services.AddMassTransit(bus =>
         {
             consumers(bus);
-            // The bus-wide SetQuorumQueue does not reach endpoints made by ConfigureEndpoints: set it on each.
-            if (options.QuorumQueues)
-                bus.AddConfigureEndpointsCallback((_, endpoint) =>
-                {
-                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitMq)
-                        rabbitMq.SetQuorumQueue();
-                });
+            bus.AddConfigureEndpointsCallback((context, queue, endpoint) =>
+            {
+                context.GetRequiredService<ErrorQueueGauge>().Consumes(queue);
+                // The bus-wide SetQuorumQueue does not reach endpoints made by ConfigureEndpoints: set it on each.
+                if (options.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbitMq)
+                    rabbitMq.SetQuorumQueue();
+            });
             if (options.Transport == BusTransport.InMemory)
                 bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
             else

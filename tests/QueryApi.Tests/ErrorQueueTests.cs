@@ -17,7 +17,7 @@ namespace ImageSearch.QueryApi.Tests;
 /// </summary>
 public sealed class ErrorQueueTests(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
 {
-    private static readonly string IndexErrors = ErrorQueue.NameOf(QueueNames.IndexImage);
+    private static readonly string IndexErrors = QueueNames.ErrorQueueOf(QueueNames.IndexImage);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]

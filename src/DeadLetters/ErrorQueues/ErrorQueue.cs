@@ -2,25 +2,18 @@ using ImageSearch.Contracts;
 
 namespace ImageSearch.DeadLetters.ErrorQueues;
 
-/// <summary>
-/// Where MassTransit moves a message whose consumer faulted (retries spent, or an exception that is not retried):
-/// <c>&lt;queue&gt;_error</c>, beside the pipeline queue it came from. Nothing consumes it; its messages wait there,
-/// durable, until someone moves them.
-/// </summary>
+/// <summary>The error queue (<see cref="QueueNames.ErrorQueueOf"/>) of a pipeline queue.</summary>
 /// <param name="Name">The error queue, e.g. <c>index-image_error</c>.</param>
 /// <param name="Source">The queue its messages came from and go back to when requeued.</param>
 /// <param name="Stage">The stage that faulted; null for the dead-letter recorder, whose messages are dead letters already.</param>
 public sealed record ErrorQueue(string Name, string Source, PipelineStage? Stage)
 {
-    /// <summary>MassTransit's name for the error queue of <paramref name="queue"/>.</summary>
-    public static string NameOf(string queue) => queue + "_error";
-
     /// <summary>The error queues of the pipeline's consumers, in pipeline order.</summary>
     public static IReadOnlyList<ErrorQueue> All { get; } =
     [
-        new(NameOf(QueueNames.EmbedImage), QueueNames.EmbedImage, PipelineStage.Embed),
-        new(NameOf(QueueNames.IndexImage), QueueNames.IndexImage, PipelineStage.Index),
-        new(NameOf(QueueNames.DeadLetters), QueueNames.DeadLetters, null),
+        Of(QueueNames.EmbedImage, PipelineStage.Embed),
+        Of(QueueNames.IndexImage, PipelineStage.Index),
+        Of(QueueNames.DeadLetters, null),
     ];
 
     /// <summary>The error queues named by <paramref name="name"/> (the error queue or its source queue); all when null or empty.</summary>
@@ -33,4 +26,6 @@ public sealed record ErrorQueue(string Name, string Source, PipelineStage? Stage
             ? [queue]
             : throw new ArgumentException($"'{name}' is not an error queue of the pipeline: use one of {string.Join(", ", All.Select(q => q.Name))}");
     }
+
+    private static ErrorQueue Of(string source, PipelineStage? stage) => new(QueueNames.ErrorQueueOf(source), source, stage);
 }

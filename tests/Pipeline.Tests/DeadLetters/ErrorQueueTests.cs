@@ -14,7 +14,7 @@ namespace ImageSearch.Pipeline.Tests.DeadLetters;
 /// </summary>
 public sealed class ErrorQueueTests(RabbitMqFixture rabbit)
 {
-    private static readonly string EmbedErrors = ErrorQueue.NameOf(QueueNames.EmbedImage);
+    private static readonly string EmbedErrors = QueueNames.ErrorQueueOf(QueueNames.EmbedImage);
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -77,6 +77,26 @@ public sealed class ErrorQueueTests(RabbitMqFixture rabbit)
             (letter.ImageId, letter.Path, letter.Label, letter.Collection, letter.Stage, letter.Reason, letter.Attempts));
         Assert.Equal("System.InvalidOperationException: bug in /photos/bug-301.jpg", letter.Message);
         Assert.Equal(0u, await broker.CountAsync(EmbedErrors, Cancel));
+    }
+
+    [Fact]
+    public async Task AWorkersMetricsShowTheDepthOfItsOwnErrorQueues()
+    {
+        var broker = rabbit.NewBroker();
+        using var folder = new TempFolder();
+        var port = FreePort.Any();
+        var store = new RecordingVectorStore { FailUpsert = _ => (new InvalidOperationException("not an outage"), null) };
+        var settings = new Dictionary<string, string?> { ["Indexer:MetricsPort"] = port.ToString(), ["DeadLetters:Path"] = Path.Combine(folder.Path, "j.db") };
+        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, settings);
+
+        await indexer.Bus.PublishBatch(new long[] { 1, 2 }.Select(id => new ImageEmbedded(id, $"/photos/{id}.jpg", null, null, "m", [1f, 2f])), Cancel);
+        var indexErrors = QueueNames.ErrorQueueOf(QueueNames.IndexImage);
+        await Eventually.HoldsAsync(async () => await broker.CountAsync(indexErrors, Cancel) == 2, "the faulted batch is in index-image_error");
+
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics", Cancel);
+        Assert.Contains($"imagesearch_error_queue_messages{{queue=\"{indexErrors}\"}} 2", metrics);
+        Assert.Contains($"imagesearch_error_queue_messages{{queue=\"{QueueNames.ErrorQueueOf(QueueNames.DeadLetters)}\"}} 0", metrics);
     }
 
     /// <summary>A consumer on the embed queue (where the embedder would be) and the dead-letter recorder, with the error-queue library.</summary>
