@@ -15,7 +15,7 @@ namespace ImageSearch.QueryApi.Tests;
 /// A batch faulted for real into <c>index-image_error</c>: the indexer (in this process, over the API's own store behind
 /// a switch that makes upserts throw) on a private RabbitMQ node, seen and recovered through the API and the ingestor CLI.
 /// </summary>
-public sealed class ErrorQueueTests(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
+public sealed class ErrorQueueTests(RabbitMqFixture rabbit, SeededApi inMemory) : IClassFixture<RabbitMqFixture>
 {
     private static readonly string IndexErrors = QueueNames.ErrorQueueOf(QueueNames.IndexImage);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -93,6 +93,17 @@ public sealed class ErrorQueueTests(RabbitMqFixture rabbit) : IClassFixture<Rabb
         Assert.Equal((1L, QueueNames.DeadLetters), (moved.Moved, moved.Queues.Single(q => q.Moved > 0).To));
         Assert.Contains((await pipeline.DeadLetterAsync()).ImageId, ids);
         Assert.Equal(0u, await broker.CountAsync(IndexErrors, Ct));
+    }
+
+    [Fact]
+    public async Task OnTheInMemoryBusThereAreNoErrorQueuesToRead()
+    {
+        using var client = inMemory.Client(withKey: true);
+
+        await Problems.AssertProblemAsync(await client.GetAsync("/errors", Ct), HttpStatusCode.Conflict);
+        await Problems.AssertProblemAsync(await client.PostAsync("/errors/requeue", null, Ct), HttpStatusCode.Conflict);
+        var health = JsonDocument.Parse(await client.GetStringAsync("/health", Ct)).RootElement;
+        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("error-queues").GetProperty("status").GetString());
     }
 
     private static async Task<(string Status, string? ErrorQueues, long IndexErrors)> HealthAsync(HttpClient client)
