@@ -38,12 +38,16 @@ public sealed record FaultedMessage(
     internal static FaultedMessage Read(BasicGetResult delivery)
     {
         var headers = delivery.BasicProperties.Headers;
-        var (messageId, messageType, imageId, path) = ReadEnvelope(delivery.Body);
+        using var envelope = Parse(delivery.Body); // null when not JSON: the headers still say why it faulted
+        var root = envelope?.RootElement;
+        var message = root?.TryGetProperty("message", out var m) == true && m.ValueKind == JsonValueKind.Object ? m : (JsonElement?)null;
         return new FaultedMessage(
-            delivery.BasicProperties.MessageId ?? messageId,
-            messageType,
-            imageId,
-            path,
+            delivery.BasicProperties.MessageId ?? (root is { } r ? String(r, "messageId") : null),
+            root?.TryGetProperty("messageType", out var types) == true && types.ValueKind == JsonValueKind.Array && types.GetArrayLength() > 0
+                ? types[0].GetString()
+                : null,
+            message?.TryGetProperty("imageId", out var id) == true && id.TryGetInt64(out var imageId) ? imageId : null,
+            message is { } body ? String(body, "path") : null,
             Header(headers, MessageHeaders.FaultExceptionType) ?? NoFault,
             Header(headers, MessageHeaders.FaultMessage),
             DateTimeOffset.TryParse(Header(headers, MessageHeaders.FaultTimestamp), CultureInfo.InvariantCulture,
@@ -53,39 +57,24 @@ public sealed record FaultedMessage(
     /// <summary>The <c>message</c> of a MassTransit envelope; null when the body is not one.</summary>
     internal static JsonElement? Message(ReadOnlyMemory<byte> body)
     {
+        using var envelope = Parse(body);
+        return envelope?.RootElement.TryGetProperty("message", out var message) == true ? message.Clone() : null;
+    }
+
+    /// <summary>The body as a JSON object; null when it is anything else.</summary>
+    private static JsonDocument? Parse(ReadOnlyMemory<byte> body)
+    {
         try
         {
-            using var envelope = JsonDocument.Parse(body);
-            return envelope.RootElement.ValueKind == JsonValueKind.Object && envelope.RootElement.TryGetProperty("message", out var message)
-                ? message.Clone()
-                : null;
+            var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+                return document;
+            document.Dispose();
+            return null;
         }
         catch (JsonException)
         {
             return null;
-        }
-    }
-
-    private static (string? MessageId, string? MessageType, long? ImageId, string? Path) ReadEnvelope(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            using var envelope = JsonDocument.Parse(body);
-            var root = envelope.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                return default;
-            var message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
-            return (
-                String(root, "messageId"),
-                root.TryGetProperty("messageType", out var types) && types.ValueKind == JsonValueKind.Array && types.GetArrayLength() > 0
-                    ? types[0].GetString()
-                    : null,
-                message.ValueKind == JsonValueKind.Object && message.TryGetProperty("imageId", out var id) && id.TryGetInt64(out var value) ? value : null,
-                message.ValueKind == JsonValueKind.Object ? String(message, "path") : null);
-        }
-        catch (JsonException)
-        {
-            return default; // not JSON at all: the headers still say why it faulted
         }
     }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using ImageSearch.DeadLetters.ErrorQueues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,8 +10,6 @@ namespace ImageSearch.Ingestor.Cli;
 /// <summary><c>errors list</c>, <c>errors requeue</c> and <c>errors to-journal</c>, over the pipeline's <c>*_error</c> queues.</summary>
 internal static class ErrorsCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public static Command Create() => new("errors", "Inspect and recover messages whose consumer faulted (the *_error queues)")
     {
         List(),
@@ -41,7 +38,7 @@ internal static class ErrorsCommand
                 var report = new ErrorQueueReport(await host.Services.GetRequiredService<ErrorQueueReader>()
                     .ListAsync(result.GetValue(queue), result.GetValue(scan), result.GetValue(examples), cancellationToken));
                 if (result.GetValue(json))
-                    Console.WriteLine(JsonSerializer.Serialize(report, Json));
+                    JsonOutput.Write(report);
                 else
                     WriteTables(report);
                 return 0;

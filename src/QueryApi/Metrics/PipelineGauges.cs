@@ -9,8 +9,9 @@ namespace ImageSearch.QueryApi.Metrics;
 
 /// <summary>
 /// Fills the pipeline gauges before a scrape: dead letters by reason from the journal, the depths of the pipeline queues
-/// and of their error queues from the broker, and the collection's size. Each is read at most once per <see cref="QueryApiOptions.PipelineStatsMaxAge"/>, so a scrape
-/// storm costs the journal and the broker nothing extra. A source that fails leaves its last values and is logged.
+/// and of their error queues from the broker, and the collection's size. Each is read at most once per
+/// <see cref="QueryApiOptions.PipelineStatsMaxAge"/>, so a scrape storm costs the journal and the broker nothing extra.
+/// A source that fails leaves its last values and is logged.
 /// </summary>
 internal sealed class PipelineGauges(
     ApiMetrics metrics,

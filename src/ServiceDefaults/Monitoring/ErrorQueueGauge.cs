@@ -10,7 +10,7 @@ namespace ImageSearch.ServiceDefaults.Monitoring;
 /// consumes, read from the broker (a passive declare each) just before a scrape. Started by the monitoring endpoint, so
 /// only a process that serves /metrics reads anything; the query API exports every error queue of the pipeline itself.
 /// </summary>
-public sealed class ErrorQueueGauge(BrokerConnection broker, ILogger<ErrorQueueGauge> logger)
+internal sealed class ErrorQueueGauge(BrokerConnection broker, ILogger<ErrorQueueGauge> logger)
 {
     private static readonly Gauge Depth = Metrics.CreateGauge("imagesearch_error_queue_messages",
         "Faulted messages waiting in the error queue of a queue this process consumes (RabbitMQ only); 0 while it does not exist.",
@@ -24,9 +24,9 @@ public sealed class ErrorQueueGauge(BrokerConnection broker, ILogger<ErrorQueueG
 
     // The default registry lives as long as the process, and callbacks cannot be removed from it: a stopped gauge
     // (a host that ended in a process that goes on, as in tests) stays registered but reads nothing.
-    internal void Start() => Metrics.DefaultRegistry.AddBeforeCollectCallback(RefreshAsync);
+    public void Start() => Metrics.DefaultRegistry.AddBeforeCollectCallback(RefreshAsync);
 
-    internal void Stop() => _stopped = true;
+    public void Stop() => _stopped = true;
 
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {

@@ -10,7 +10,8 @@ using Prometheus;
 namespace ImageSearch.ServiceDefaults.Monitoring;
 
 /// <summary>
-/// A small HTTP server beside a worker: <c>/metrics</c> (Prometheus text format, the default registry),
+/// A small HTTP server beside a worker: <c>/metrics</c> (Prometheus text format, the default registry, with the depths of
+/// the worker's own error queues from <see cref="ErrorQueueGauge"/>),
 /// <c>/health/ready</c> (checks tagged <see cref="HealthTags.Ready"/>: 200 when all are healthy, else 503) and
 /// <c>/health/live</c> (200 while the process runs). Its own Kestrel, so a worker stays a plain generic host.
 /// </summary>

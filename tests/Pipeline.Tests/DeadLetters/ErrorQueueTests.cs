@@ -4,6 +4,7 @@ using ImageSearch.DeadLetters;
 using ImageSearch.DeadLetters.ErrorQueues;
 using ImageSearch.ServiceDefaults;
 using MassTransit;
+using RabbitMQ.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageSearch.Pipeline.Tests.DeadLetters;
@@ -77,6 +78,31 @@ public sealed class ErrorQueueTests(RabbitMqFixture rabbit)
             (letter.ImageId, letter.Path, letter.Label, letter.Collection, letter.Stage, letter.Reason, letter.Attempts));
         Assert.Equal("System.InvalidOperationException: bug in /photos/bug-301.jpg", letter.Message);
         Assert.Equal(0u, await broker.CountAsync(EmbedErrors, Cancel));
+    }
+
+    [Fact]
+    public async Task AMessageThatIsNotAPipelineMessageIsListedAndStaysWhereItIs()
+    {
+        var broker = rabbit.NewBroker();
+        using var folder = new TempFolder();
+        await using var host = await StartAsync(broker, folder, new FaultScript());
+        var connection = await host.Services.GetRequiredService<BrokerConnection>().GetAsync(Cancel);
+        await using (var channel = await connection.CreateChannelAsync(cancellationToken: Cancel))
+        {
+            await channel.QueueDeclareAsync(EmbedErrors, durable: true, exclusive: false, autoDelete: false, cancellationToken: Cancel);
+            await channel.BasicPublishAsync("", EmbedErrors, "not json"u8.ToArray(), Cancel);
+        }
+        await Eventually.HoldsAsync(async () => await broker.CountAsync(EmbedErrors, Cancel) == 1, "the message is in embed-image_error");
+
+        var listing = Assert.Single(await host.Services.GetRequiredService<ErrorQueueReader>().ListAsync(EmbedErrors, 10, 10, Cancel));
+        var group = Assert.Single(listing.Exceptions);
+        Assert.Equal((FaultedMessage.NoFault, 1L), (group.ExceptionType, group.Count));
+        Assert.Null(group.Messages[0].ImageId);
+        await using var scope = host.Services.CreateAsyncScope();
+        var moved = Assert.Single(await scope.ServiceProvider.GetRequiredService<ErrorQueueMover>().ToJournalAsync(new FaultSelection(EmbedErrors), Cancel));
+
+        Assert.Equal((0L, 1L), (moved.Moved, moved.Unreadable));
+        await Eventually.HoldsAsync(async () => await broker.CountAsync(EmbedErrors, Cancel) == 1, "the message is back in embed-image_error", seconds: 10);
     }
 
     [Fact]
