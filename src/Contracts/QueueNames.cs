@@ -9,4 +9,10 @@ public static class QueueNames
 
     /// <summary>Where a quorum <c>embed-image</c> queue moves a message delivered more often than <c>Bus:DeliveryLimit</c>.</summary>
     public const string EmbedImageDeliveryLimit = "embed-image_delivery-limit";
+
+    /// <summary>
+    /// Where MassTransit moves a message of <paramref name="queue"/> whose consumer faulted (retries spent, or an exception
+    /// that is not retried). Nothing consumes it: its messages wait, durable, until someone moves them.
+    /// </summary>
+    public static string ErrorQueueOf(string queue) => queue + "_error";
 }

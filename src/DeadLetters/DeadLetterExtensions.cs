@@ -1,3 +1,4 @@
+using ImageSearch.DeadLetters.ErrorQueues;
 using ImageSearch.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,19 @@ public static class DeadLetterExtensions
         builder.AddValidatedOptions<DeadLetterOptions>(DeadLetterOptions.Section);
         builder.Services.TryAddSingleton(sp => new DeadLetterJournal(sp.GetRequiredService<IOptions<DeadLetterOptions>>().Value.Path));
         builder.Services.TryAddScoped<DeadLetterReplayer>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Reading the pipeline's error queues (<see cref="ErrorQueueReader"/>) and moving their messages
+    /// (<see cref="ErrorQueueMover"/>, which also needs the message bus), over the RabbitMQ broker of <c>Bus:*</c>.
+    /// </summary>
+    public static TBuilder AddErrorQueues<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddBrokerConnection();
+        builder.Services.TryAddSingleton<ErrorQueueReader>();
+        builder.Services.TryAddScoped<ErrorQueueMover>();
         return builder;
     }
 

@@ -4,7 +4,8 @@ using Spectre.Console;
 namespace ImageSearch.Ingestor;
 
 /// <summary>
-/// <c>ingestor publish &lt;folder|glob|csv&gt;</c> · <c>ingestor dead-letters list|replay</c> — see docs/pipeline.md.
+/// <c>ingestor publish &lt;folder|glob|csv&gt;</c> · <c>ingestor dead-letters list|replay</c> ·
+/// <c>ingestor errors list|requeue|to-journal</c> — see docs/pipeline.md.
 /// In a namespace, not top-level statements, so that projects referencing this one keep their own <c>Program</c>.
 /// </summary>
 internal static class Program

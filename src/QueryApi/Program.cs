@@ -7,7 +7,7 @@ using ImageSearch.QueryApi.Search;
 using ImageSearch.QueryApi.Standalone;
 using ImageSearch.ServiceDefaults;
 
-// Query API: search by image, insert, count, thumbnails, dead letters, health, metrics and the web page (docs/query-api.md).
+// Query API: search by image, insert, count, thumbnails, dead letters, error queues, health, metrics and the web page (docs/query-api.md).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
 builder.AddQueryApi();
@@ -20,6 +20,7 @@ app.MapSearchApi();
 app.MapInsertApi();
 app.MapImageApi();
 app.MapDeadLetterApi();
+app.MapErrorQueueApi();
 app.MapHealthApi();
 app.MapApiDocs();
 app.Run();

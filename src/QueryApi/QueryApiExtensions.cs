@@ -13,6 +13,7 @@ using ImageSearch.VectorStore;
 using MassTransit;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Scalar.AspNetCore;
@@ -33,6 +34,7 @@ public static class QueryApiExtensions
         builder.AddEmbedding();
         builder.Services.AddVectorStore(builder.Configuration);
         builder.AddDeadLetterJournal();
+        builder.AddErrorQueues();
         builder.Services.TryAddSingleton<EnsuredCollections>();
         builder.Services.AddSingleton<ActiveCollection>();
         builder.Services.AddSingleton<UploadReader>();
@@ -48,7 +50,9 @@ public static class QueryApiExtensions
         builder.Services.AddHostedService<PipelineGauges>();
         builder.Services.AddModelWarmup();
         builder.Services.AddHostedService<StoreOpener>();
-        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", timeout: TimeSpan.FromSeconds(5));
+        builder.Services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", timeout: TimeSpan.FromSeconds(5))
+            .AddCheck<ErrorQueueHealthCheck>("error-queues", HealthStatus.Degraded, timeout: TimeSpan.FromSeconds(5));
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();

@@ -11,7 +11,7 @@ public sealed class QueryApiOptions
     [Required]
     public string Collection { get; set; } = "images";
 
-    /// <summary>When set, <c>/insert</c> and <c>/dead-letters/replay</c> require this value in header <c>X-Api-Key</c>.</summary>
+    /// <summary>When set, <c>/insert</c>, <c>/dead-letters/replay</c> and <c>POST /errors/*</c> require this value in header <c>X-Api-Key</c>.</summary>
     public string? ApiKey { get; set; }
 
     /// <summary>Results returned when the request does not say; requests may ask for up to <see cref="MaxK"/>.</summary>

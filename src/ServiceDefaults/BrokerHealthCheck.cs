@@ -4,11 +4,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace ImageSearch.ServiceDefaults;
 
 /// <summary>
-/// The broker answers (a passive declare over <see cref="QueueDepthProbe"/>'s connection): Degraded while it does not.
+/// The broker answers (a passive declare over the <see cref="BrokerConnection"/>): Degraded while it does not.
 /// MassTransit's own bus check judges by receive endpoints, so a process that only publishes (the query API) would stay
 /// Healthy through a broker outage without this.
 /// </summary>
-public sealed class BrokerHealthCheck(QueueDepthProbe broker) : IHealthCheck
+public sealed class BrokerHealthCheck(BrokerConnection broker) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
     {

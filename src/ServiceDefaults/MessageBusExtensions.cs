@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ImageSearch.Contracts;
+using ImageSearch.ServiceDefaults.Monitoring;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,18 +23,20 @@ public static class MessageBusExtensions
         var options = builder.Configuration.GetValidatedOptions<BusOptions>(BusOptions.Section);
         builder.AddValidatedOptions<BusOptions>(BusOptions.Section);
         var connectionName = builder.Environment.ApplicationName;
+        builder.AddBrokerConnection();
+        builder.Services.TryAddSingleton<ErrorQueueGauge>();
 
         builder.Services.AddMassTransit(bus =>
         {
             consumers(bus);
             bus.ConfigureUsageTelemetryOptions(telemetry => telemetry.Enabled = options.UsageTelemetry);
-            // The bus-wide SetQuorumQueue does not reach endpoints made by ConfigureEndpoints: set it on each.
-            if (options.QuorumQueues)
-                bus.AddConfigureEndpointsCallback((queueName, endpoint) =>
-                {
-                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitMq)
-                        PipelineQueues.ConfigureQuorum(rabbitMq, queueName, options);
-                });
+            bus.AddConfigureEndpointsCallback((context, queue, endpoint) =>
+            {
+                context.GetRequiredService<ErrorQueueGauge>().Consumes(queue);
+                // The bus-wide SetQuorumQueue does not reach endpoints made by ConfigureEndpoints: set it on each.
+                if (options.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbitMq)
+                    PipelineQueues.ConfigureQuorum(rabbitMq, queue, options);
+            });
             if (options.Transport == BusTransport.InMemory)
                 bus.UsingInMemory((context, cfg) =>
                 {
@@ -57,14 +60,25 @@ public static class MessageBusExtensions
                 });
         });
 
-        builder.Services.TryAddSingleton<QueueDepthProbe>();
-
         // A service is not "started" until its bus is connected; stopping lets in-flight batches finish.
         builder.Services.Configure<MassTransitHostOptions>(host =>
         {
             host.WaitUntilStarted = true;
             host.StopTimeout = options.StopTimeout;
         });
+        return builder;
+    }
+
+    /// <summary>
+    /// <see cref="BrokerConnection"/> to the broker of <c>Bus:*</c>, for reading queue depths and moving messages between
+    /// queues. Independent of <see cref="AddMessageBus{TBuilder}"/>: a process may use one, the other, or both.
+    /// </summary>
+    public static TBuilder AddBrokerConnection<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var options = builder.Configuration.GetValidatedOptions<BusOptions>(BusOptions.Section);
+        var clientName = $"{builder.Environment.ApplicationName} (queue admin)";
+        builder.Services.TryAddSingleton(_ => new BrokerConnection(options, clientName));
         return builder;
     }
 

@@ -23,6 +23,8 @@ public sealed class ApiKeyTests(SeededApi api)
         await Problems.AssertProblemAsync(await client.PostAsJsonAsync("/insert", new InsertRequest(Paths: [path]), Ct), HttpStatusCode.Unauthorized);
         await Problems.AssertProblemAsync(await SearchTests.Upload(client, "/insert", TestImages.Jpeg(501), "a.jpg"), HttpStatusCode.Unauthorized);
         await Problems.AssertProblemAsync(await client.PostAsync("/dead-letters/replay?all=true", null, Ct), HttpStatusCode.Unauthorized);
+        await Problems.AssertProblemAsync(await client.PostAsync("/errors/requeue", null, Ct), HttpStatusCode.Unauthorized);
+        await Problems.AssertProblemAsync(await client.PostAsync("/errors/to-journal", null, Ct), HttpStatusCode.Unauthorized);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class HealthAndMetricsTests(SeededApi api)
         using var client = api.Client();
         var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json", Ct)).RootElement;
         var paths = document.GetProperty("paths");
-        foreach (var path in new[] { "/search", "/insert", "/insert/{trackingId}", "/count", "/images/{id}", "/dead-letters", "/dead-letters/replay" })
+        foreach (var path in new[] { "/search", "/insert", "/insert/{trackingId}", "/count", "/images/{id}", "/dead-letters", "/dead-letters/replay", "/errors", "/errors/requeue", "/errors/to-journal" })
             Assert.True(paths.TryGetProperty(path, out _), $"OpenAPI lacks {path}");
         var scalar = await client.GetStringAsync("/scalar/", Ct);
         Assert.DoesNotContain("cdn.", scalar); // served from the package, works offline

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using ImageSearch.Contracts;
 using ImageSearch.DeadLetters;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,8 +9,6 @@ namespace ImageSearch.Ingestor.Cli;
 /// <summary><c>dead-letters list</c> and <c>dead-letters replay</c>, over the journal file the recorder writes.</summary>
 internal static class DeadLettersCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public static Command Create() => new("dead-letters", "Inspect and replay images the pipeline gave up on")
     {
         List(),
@@ -40,7 +37,7 @@ internal static class DeadLettersCommand
                 groups.Add(new ReasonReport(count.Reason, count.Open, count.Replayed, sample));
             }
             if (result.GetValue(json))
-                Console.WriteLine(JsonSerializer.Serialize(new ListReport(deadLetters.Path, groups), Json));
+                JsonOutput.Write(new ListReport(deadLetters.Path, groups));
             else
                 WriteTable(deadLetters.Path, groups);
             return 0;

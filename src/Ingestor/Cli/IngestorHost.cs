@@ -3,11 +3,13 @@ using ImageSearch.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace ImageSearch.Ingestor.Cli;
 
-/// <summary>The CLI's services: configuration, logging (to stderr, warnings by default), the journal, and optionally the bus.</summary>
+/// <summary>
+/// The CLI's services: configuration, logging (to stderr, warnings by default), the journal, the error queues (nothing
+/// connects until a command reads them), and optionally the bus.
+/// </summary>
 internal static class IngestorHost
 {
     /// <summary>How long to wait for the broker before giving up with a clear error.</summary>
@@ -23,6 +25,7 @@ internal static class IngestorHost
         builder.Configuration.AddInMemoryCollection(overrides);
         builder.AddServiceDefaults();
         builder.AddDeadLetterJournal();
+        builder.AddErrorQueues();
         if (withBus)
             builder.AddMessageBus(_ => { });
         return builder.Build();
@@ -40,10 +43,12 @@ internal static class IngestorHost
         }
         catch (Exception e) when (e is OperationCanceledException or MassTransit.RabbitMqConnectionException && !cancellationToken.IsCancellationRequested)
         {
-            var bus = host.Services.GetRequiredService<IOptions<BusOptions>>().Value;
-            await Console.Error.WriteLineAsync(
-                $"error: could not connect to RabbitMQ at {bus.Host}:{bus.Port} (vhost '{bus.VirtualHost}') within {ConnectTimeout.TotalSeconds:N0} s");
+            await ReportUnreachableAsync(host, $"within {ConnectTimeout.TotalSeconds:N0} s");
             return false;
         }
     }
+
+    /// <summary>Says that the broker of the host's settings could not be reached, and <paramref name="why"/>.</summary>
+    public static Task ReportUnreachableAsync(IHost host, string why) =>
+        Console.Error.WriteLineAsync($"error: could not connect to RabbitMQ at {host.Services.GetRequiredService<BrokerConnection>().Address} {why}");
 }

@@ -13,7 +13,7 @@ namespace ImageSearch.Pipeline.Embedder;
 /// holds nothing: its unacknowledged messages go back to the broker, which is where a backlog belongs.
 /// </summary>
 public sealed class IndexBacklogGate(
-    QueueDepthProbe queues,
+    BrokerConnection queues,
     IOptions<EmbedderOptions> options,
     IOptions<BusOptions> bus,
     ILogger<IndexBacklogGate> logger) : BackgroundService

@@ -32,6 +32,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             CollectionMismatchException e => (ReasonProblems.StatusOf(DeadLetterReason.CollectionMismatch),
                 ReasonProblems.TitleOf(DeadLetterReason.CollectionMismatch), e.Message, nameof(DeadLetterReason.CollectionMismatch)),
             StoreUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "The vector store is unavailable", e.Message, null),
+            RabbitMQ.Client.Exceptions.BrokerUnreachableException e => (StatusCodes.Status503ServiceUnavailable, "The message broker is unavailable", e.Message, null),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "The server failed to answer; the trace id locates it in the log.", (string?)null),
         };
         // Client errors are told to the client (and the request log line has the status); failures of ours are logged.

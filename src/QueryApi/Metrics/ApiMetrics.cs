@@ -6,7 +6,7 @@ namespace ImageSearch.QueryApi.Metrics;
 
 /// <summary>
 /// The API's Prometheus metrics, in a registry of its own (one per host, so test hosts in one process do not share counts).
-/// Pipeline-wide figures (dead letters, queue depth, collection size) are read at scrape time by <see cref="PipelineGauges"/>.
+/// Pipeline-wide figures (dead letters, queue and error queue depths, collection size) are read at scrape time by <see cref="PipelineGauges"/>.
 /// </summary>
 public sealed class ApiMetrics
 {
@@ -30,6 +30,9 @@ public sealed class ApiMetrics
             "Dead letters in the journal by reason and state (open or replayed).", new GaugeConfiguration { LabelNames = ["reason", "state"] });
         QueueDepth = factory.CreateGauge("imagesearch_queue_messages",
             "Messages ready in a pipeline queue (RabbitMQ only).", new GaugeConfiguration { LabelNames = ["queue"] });
+        ErrorQueueDepth = factory.CreateGauge("imagesearch_error_queue_messages",
+            "Faulted messages waiting in a pipeline error queue (RabbitMQ only); 0 while the queue does not exist.",
+            new GaugeConfiguration { LabelNames = ["queue"] });
         CollectionImages = factory.CreateGauge("imagesearch_collection_images", "Images stored in the served collection.");
     }
 
@@ -38,6 +41,8 @@ public sealed class ApiMetrics
     public Gauge DeadLetters { get; }
 
     public Gauge QueueDepth { get; }
+
+    public Gauge ErrorQueueDepth { get; }
 
     public Gauge CollectionImages { get; }
 

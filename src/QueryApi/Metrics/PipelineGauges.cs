@@ -1,5 +1,6 @@
 using ImageSearch.Contracts;
 using ImageSearch.DeadLetters;
+using ImageSearch.DeadLetters.ErrorQueues;
 using ImageSearch.ServiceDefaults;
 using ImageSearch.VectorStore;
 using Microsoft.Extensions.Options;
@@ -7,16 +8,18 @@ using Microsoft.Extensions.Options;
 namespace ImageSearch.QueryApi.Metrics;
 
 /// <summary>
-/// Fills the pipeline gauges before a scrape: dead letters by reason from the journal, queue depth from the broker, and
-/// the collection's size. Each is read at most once per <see cref="QueryApiOptions.PipelineStatsMaxAge"/>, so a scrape
-/// storm costs the journal and the broker nothing extra. A source that fails leaves its last values and is logged.
+/// Fills the pipeline gauges before a scrape: dead letters by reason from the journal, the depths of the pipeline queues
+/// and of their error queues from the broker, and the collection's size. Each is read at most once per
+/// <see cref="QueryApiOptions.PipelineStatsMaxAge"/>, so a scrape storm costs the journal and the broker nothing extra.
+/// A source that fails leaves its last values and is logged.
 /// </summary>
 internal sealed class PipelineGauges(
     ApiMetrics metrics,
     DeadLetterJournal journal,
     IVectorStore store,
     ActiveCollection collection,
-    QueueDepthProbe queues,
+    BrokerConnection broker,
+    ErrorQueueReader errorQueues,
     IOptions<QueryApiOptions> options,
     ILogger<PipelineGauges> logger) : IHostedService
 {
@@ -77,10 +80,12 @@ internal sealed class PipelineGauges(
 
     private async Task ReadQueuesAsync(CancellationToken cancellationToken)
     {
-        if (!queues.Enabled)
+        if (!broker.Enabled)
             return;
         foreach (var queue in Queues)
-            if (await queues.ReadyMessagesAsync(queue, cancellationToken) is { } ready)
+            if (await broker.ReadyMessagesAsync(queue, cancellationToken) is { } ready)
                 metrics.QueueDepth.WithLabels(queue).Set(ready);
+        foreach (var depth in await errorQueues.DepthsAsync(cancellationToken))
+            metrics.ErrorQueueDepth.WithLabels(depth.Queue).Set(depth.Ready);
     }
 }

@@ -10,11 +10,13 @@ using Prometheus;
 namespace ImageSearch.ServiceDefaults.Monitoring;
 
 /// <summary>
-/// A small HTTP server beside a worker: <c>/metrics</c> (Prometheus text format, the default registry),
+/// A small HTTP server beside a worker: <c>/metrics</c> (Prometheus text format, the default registry, with the depths of
+/// the worker's own error queues from <see cref="ErrorQueueGauge"/>),
 /// <c>/health/ready</c> (checks tagged <see cref="HealthTags.Ready"/>: 200 when all are healthy, else 503) and
 /// <c>/health/live</c> (200 while the process runs). Its own Kestrel, so a worker stays a plain generic host.
 /// </summary>
-internal sealed class MonitoringEndpoint(MonitoringPort port, HealthCheckService health, ILogger<MonitoringEndpoint> logger)
+internal sealed class MonitoringEndpoint(
+    MonitoringPort port, HealthCheckService health, ILogger<MonitoringEndpoint> logger, ErrorQueueGauge? errorQueues = null)
     : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
@@ -31,6 +33,7 @@ internal sealed class MonitoringEndpoint(MonitoringPort port, HealthCheckService
         app.Map("/health/ready", (RequestDelegate)(context => WriteReadinessAsync(context)));
         await app.StartAsync(cancellationToken);
         _app = app;
+        errorQueues?.Start();
         logger.LogInformation("Serving /metrics and /health on port {Port}", port.Value);
     }
 
@@ -44,6 +47,7 @@ internal sealed class MonitoringEndpoint(MonitoringPort port, HealthCheckService
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        errorQueues?.Stop();
         if (_app is not null)
             await _app.StopAsync(cancellationToken);
     }

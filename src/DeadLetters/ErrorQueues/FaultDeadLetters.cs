@@ -1,0 +1,43 @@
+using System.Text.Json;
+using ImageSearch.Contracts;
+using RabbitMQ.Client;
+
+namespace ImageSearch.DeadLetters.ErrorQueues;
+
+/// <summary>
+/// Turns a faulted pipeline message into the dead letter the journal keeps: reason <see cref="DeadLetterReason.Unexpected"/>
+/// with the fault's exception as the detail, at the stage that faulted, with the message's image, label, collection and attempt.
+/// A faulted dead letter (the recorder's own error queue) is already one and stays as it is.
+/// </summary>
+internal static class FaultDeadLetters
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <returns>Null when the body is not the message the queue carries (it stays in the error queue).</returns>
+    public static ImageDeadLettered? From(ErrorQueue queue, BasicGetResult delivery, FaultedMessage fault)
+    {
+        if (FaultedMessage.Message(delivery.Body) is not { } message)
+            return null;
+        try
+        {
+            var time = fault.FaultedAt ?? DateTimeOffset.UtcNow;
+            return queue.Stage switch
+            {
+                null => message.Deserialize<ImageDeadLettered>(Json),
+                PipelineStage.Embed when message.Deserialize<EmbedImage>(Json) is { } image =>
+                    Letter(image.ImageId, image.Path, image.Label, image.Collection, image.Attempt, PipelineStage.Embed, fault, time),
+                PipelineStage.Index when message.Deserialize<ImageEmbedded>(Json) is { } vector =>
+                    Letter(vector.ImageId, vector.Path, vector.Label, vector.Collection, vector.Attempt, PipelineStage.Index, fault, time),
+                _ => null,
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static ImageDeadLettered Letter(
+        long imageId, string? path, string? label, string? collection, int attempt, PipelineStage stage, FaultedMessage fault, DateTimeOffset time) =>
+        new(imageId, path ?? "", label, collection, stage, DeadLetterReason.Unexpected, fault.Detail, Math.Max(attempt, 1), time);
+}
