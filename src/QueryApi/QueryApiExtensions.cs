@@ -32,7 +32,7 @@ public static class QueryApiExtensions
         ConfigureRequestLimits(builder, options);
 
         builder.AddEmbedding();
-        builder.Services.AddVectorStore(builder.Configuration);
+        builder.AddVectorStore();
         builder.AddDeadLetterJournal();
         builder.AddErrorQueues();
         builder.Services.TryAddSingleton<EnsuredCollections>();

@@ -17,7 +17,7 @@ public sealed class AddVectorStoreTests : IDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddVectorStore(builder.Configuration);
+        builder.AddVectorStore();
         return builder.Build();
     }
 

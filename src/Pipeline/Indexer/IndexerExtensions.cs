@@ -40,7 +40,7 @@ public static class IndexerExtensions
     {
         builder.AddValidatedOptions<IndexerOptions>(IndexerOptions.Section);
         IndexerMetrics.Initialize();
-        builder.Services.AddVectorStore(builder.Configuration);
+        builder.AddVectorStore();
         builder.Services.TryAddSingleton<EnsuredCollections>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StoreOutage>();

@@ -1,27 +1,27 @@
+using ImageSearch.ServiceDefaults;
 using ImageSearch.VectorStore.Embedded;
 using ImageSearch.VectorStore.Milvus;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ImageSearch.VectorStore;
 
-public static class VectorStoreServiceCollectionExtensions
+public static class VectorStoreExtensions
 {
     /// <summary>
     /// Registers <see cref="IVectorStore"/> as a singleton chosen by <c>VectorStore:Kind</c> (Embedded by default, or Milvus),
     /// with <see cref="VectorStoreOptions"/> bound from section <c>VectorStore</c> and validated when the host starts.
     /// </summary>
-    public static IServiceCollection AddVectorStore(this IServiceCollection services, IConfiguration configuration)
+    public static TBuilder AddVectorStore<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
     {
+        var services = builder.Services;
         // Idempotent: the standalone process composes the query API and the indexer, which both ask for the store.
         if (services.Any(d => d.ServiceType == typeof(IVectorStore)))
-            return services;
-        services.AddOptions<VectorStoreOptions>()
-            .Bind(configuration.GetSection(VectorStoreOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            return builder;
+        builder.AddValidatedOptions<VectorStoreOptions>(VectorStoreOptions.Section);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<VectorStoreOptions>>().Value.Embedded);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<VectorStoreOptions>>().Value.Milvus);
         // The client lives in a singleton store, so it keeps its handler; pooled connections are recycled for DNS changes instead.
@@ -36,6 +36,6 @@ public static class VectorStoreServiceCollectionExtensions
             VectorStoreKind.Milvus => sp.GetRequiredService<MilvusVectorStore>(),
             _ => sp.GetRequiredService<EmbeddedVectorStore>(),
         });
-        return services;
+        return builder;
     }
 }
