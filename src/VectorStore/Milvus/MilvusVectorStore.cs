@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ImageSearch.Contracts;
 using Microsoft.Extensions.Logging;
 
 namespace ImageSearch.VectorStore.Milvus;
