@@ -23,12 +23,13 @@ internal static class IngestorHost
         builder.Configuration.AddInMemoryCollection(overrides);
         builder.AddServiceDefaults();
         builder.AddDeadLetterJournal();
+        builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
         if (withBus)
             builder.AddMessageBus(_ => { });
         return builder.Build();
     }
 
-    /// <summary>Starts the host, bus included; false (after saying why) when the broker cannot be reached in time.</summary>
+    /// <summary>Starts the host, bus included; false (after saying why) when the broker cannot be reached in time, or on an interrupt.</summary>
     public static async Task<bool> TryStartAsync(IHost host, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -38,12 +39,24 @@ internal static class IngestorHost
             await host.StartAsync(timeout.Token);
             return true;
         }
-        catch (Exception e) when (e is OperationCanceledException or MassTransit.RabbitMqConnectionException && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is OperationCanceledException or MassTransit.RabbitMqConnectionException)
         {
             var bus = host.Services.GetRequiredService<IOptions<BusOptions>>().Value;
             await Console.Error.WriteLineAsync(
                 $"error: could not connect to RabbitMQ at {bus.Host}:{bus.Port} (vhost '{bus.VirtualHost}') within {ConnectTimeout.TotalSeconds:N0} s");
             return false;
         }
+    }
+
+    /// <summary>The command's own lifetime: it runs and returns; Ctrl-C and SIGTERM belong to <see cref="InterruptSignals"/>.</summary>
+    private sealed class CommandLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
