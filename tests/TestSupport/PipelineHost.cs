@@ -61,13 +61,15 @@ public sealed class PipelineHost(IHost host) : IAsyncDisposable
             ContentRootPath = folder, // no appsettings.json: only the settings below
             EnvironmentName = "Testing",
         });
+        // Defaults first, then the caller's settings, each key once (a later source overrides an earlier one).
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["VectorStore:Kind"] = "Embedded",
             ["VectorStore:Embedded:Path"] = Path.Combine(folder, "store"),
             ["DeadLetters:Path"] = Path.Combine(folder, "dead-letters.db"),
             ["Indexer:TimeLimit"] = "00:00:00.2",
-        }.Concat(settings));
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         compose(builder);
         var host = builder.Build();
