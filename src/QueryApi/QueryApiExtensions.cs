@@ -27,6 +27,7 @@ public static class QueryApiExtensions
     {
         builder.AddValidatedOptions<QueryApiOptions>(QueryApiOptions.Section);
         builder.Services.AddSingleton<IValidateOptions<QueryApiOptions>, QueryApiOptionsValidator>();
+        builder.Services.AddSingleton<ApiKey>();
         var options = builder.Configuration.GetValidatedOptions<QueryApiOptions>(QueryApiOptions.Section);
         ConfigureRequestLimits(builder, options);
 
