@@ -15,6 +15,9 @@ public sealed class CheckpointWriter(string path, string source, string? collect
 
     public string Path { get; } = path;
 
+    /// <summary>Why the checkpoint could not be written, the first time it could not; null while every write succeeded.</summary>
+    public string? Failure { get; private set; }
+
     /// <summary>The checkpoint to resume from: null when none was written yet.</summary>
     /// <exception cref="CheckpointMismatchException">The file belongs to another source or collection.</exception>
     public PublishCheckpoint? Read() => PublishCheckpoint.Read(Path, source, collection);
@@ -25,8 +28,16 @@ public sealed class CheckpointWriter(string path, string source, string? collect
         {
             if (position < _written || (!final && (position == _written || _sinceWrite.Elapsed < Interval)))
                 return;
-            new PublishCheckpoint(source, collection, position, lastItem, DateTimeOffset.UtcNow).Write(Path);
-            _written = position;
+            try
+            {
+                new PublishCheckpoint(source, collection, position, lastItem, DateTimeOffset.UtcNow).Write(Path);
+                _written = position;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Publishing goes on without it (a resume then repeats more); the summary says the checkpoint is behind.
+                Failure ??= e.Message;
+            }
             _sinceWrite.Restart();
         }
     }

@@ -50,7 +50,7 @@ public sealed record PublishCheckpoint(string Source, string? Collection, long P
     public void Write(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
+        var temporary = $"{path}.{Environment.ProcessId}.tmp"; // two runs of one source never share a temporary file
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
         {
             JsonSerializer.Serialize(stream, this, Json);

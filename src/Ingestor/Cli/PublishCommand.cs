@@ -51,7 +51,7 @@ internal static class PublishCommand
             if (run.Resume && (resumeFrom = checkpoint.Read()) is null)
                 await Console.Error.WriteLineAsync($"no checkpoint at {checkpoint.Path}: publishing from the first item");
         }
-        catch (Exception e) when (e is ArgumentException or CheckpointMismatchException)
+        catch (Exception e) when (e is ArgumentException or CheckpointMismatchException or IOException or UnauthorizedAccessException)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 2;
@@ -70,7 +70,7 @@ internal static class PublishCommand
         try
         {
             var summary = await work;
-            SummaryReport.Write(summary, source.Description, run.DryRun ? null : checkpoint.Path);
+            SummaryReport.Write(summary, source.Description, run.DryRun ? null : checkpoint);
             return summary.ExitCode;
         }
         catch (CheckpointMismatchException e)

@@ -9,7 +9,7 @@ namespace ImageSearch.Ingestor.Cli;
 /// </summary>
 internal static class SummaryReport
 {
-    public static void Write(PublishSummary summary, string source, string? checkpointPath)
+    public static void Write(PublishSummary summary, string source, CheckpointWriter? checkpoint)
     {
         var rate = summary.Elapsed.TotalSeconds > 0 ? summary.Published / summary.Elapsed.TotalSeconds : 0;
         var verb = summary.DryRun ? "Would publish" : "Published";
@@ -22,17 +22,19 @@ internal static class SummaryReport
             AnsiConsole.MarkupLine("[red]Stopped after several failed batches in a row: the rest of the source was not read.[/]");
         if (summary.Cancelled)
             AnsiConsole.MarkupLine("[yellow]Interrupted: the rest of the source was not read.[/]");
-        if (checkpointPath is not null)
-            WritePositions(positions, checkpointPath);
+        if (checkpoint is not null)
+            WritePositions(positions, checkpoint);
     }
 
-    private static void WritePositions(SourcePositions positions, string checkpointPath)
+    private static void WritePositions(SourcePositions positions, CheckpointWriter checkpoint)
     {
         foreach (var range in positions.NotPublished)
             AnsiConsole.MarkupLine($"[red]Not published: {Markup.Escape(range.ToString())}, not confirmed by the broker[/]");
         if (positions.NotSentFrom is { } from)
             AnsiConsole.MarkupLine($"[red]Not published: every item from {from:N0} on, never sent[/]");
-        var path = Markup.Escape(checkpointPath);
+        var path = Markup.Escape(checkpoint.Path);
+        if (checkpoint.Failure is { } failure)
+            AnsiConsole.MarkupLine($"[red]The checkpoint could not always be written ({Markup.Escape(failure)}): it may be behind what is below[/]");
         AnsiConsole.MarkupLine(positions.Complete
             ? $"Checkpoint: all {positions.DoneThrough:N0} items done ({path})"
             : $"Checkpoint: items 1–{positions.DoneThrough:N0} done; publish --resume continues at item {positions.DoneThrough + 1:N0} ({path})");

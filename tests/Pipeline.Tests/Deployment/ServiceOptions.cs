@@ -40,6 +40,7 @@ internal static class ServiceOptions
             }
             catch (TargetInvocationException e) when (e.InnerException is HostBuildStopped)
             {
+                // Expected. The ingestor's command line catches the stop itself and prints it as an unhandled exception.
             }
         }
         finally
