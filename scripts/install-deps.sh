@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the product needs on a fresh Debian 12 machine; a no-op when everything is there.
 #   scripts/install-deps.sh          runtime: OpenCV's native dependencies
-#   scripts/install-deps.sh --tests  also RabbitMQ and Chromium for the end-to-end and browser tests
+#   scripts/install-deps.sh --tests  also RabbitMQ and Chromium for the end-to-end and browser tests, and docker-compose
+#                                    (its `config` validates compose/docker-compose.yml; no Docker engine needed)
 set -euo pipefail
 
 packages=(libgtk-3-0)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(rabbitmq-server chromium)
+  packages+=(rabbitmq-server chromium docker-compose)
 fi
 
 missing=()

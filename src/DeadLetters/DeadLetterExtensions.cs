@@ -15,7 +15,11 @@ public static class DeadLetterExtensions
         where TBuilder : IHostApplicationBuilder
     {
         builder.AddValidatedOptions<DeadLetterOptions>(DeadLetterOptions.Section);
-        builder.Services.TryAddSingleton(sp => new DeadLetterJournal(sp.GetRequiredService<IOptions<DeadLetterOptions>>().Value.Path));
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DeadLetterOptions>>().Value;
+            return new DeadLetterJournal(options.Path, options.ReplayedRetention);
+        });
         builder.Services.TryAddScoped<DeadLetterReplayer>();
         return builder;
     }

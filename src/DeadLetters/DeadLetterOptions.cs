@@ -17,4 +17,12 @@ public sealed class DeadLetterOptions
     /// <summary>Dead letters written per SQLite transaction.</summary>
     [Range(1, 10_000)]
     public int RecordBatchSize { get; set; } = 200;
+
+    /// <summary>Tries an image gets, replays included: a replay leaves an image that has had this many alone (unless forced).</summary>
+    [Range(1, 1000)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>How long replayed dead letters are kept as history; older ones are deleted whenever the journal is written.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
+    public TimeSpan ReplayedRetention { get; set; } = TimeSpan.FromDays(30);
 }

@@ -21,7 +21,11 @@ internal static class JournalSql
             replayed_at INTEGER,
             UNIQUE (image_id, collection, attempts));
         CREATE INDEX IF NOT EXISTS dead_letters_by_reason ON dead_letters (reason, id);
+        CREATE INDEX IF NOT EXISTS dead_letters_replayed ON dead_letters (replayed_at) WHERE replayed_at IS NOT NULL;
         """;
+
+    // Through the partial index above: the cost follows the rows deleted, not the journal, so it runs on every write.
+    public const string PruneReplayed = "DELETE FROM dead_letters WHERE replayed_at IS NOT NULL AND replayed_at < $before;";
 
     // A redelivery (same key, not replayed since) changes nothing. The same key failing again after it was replayed
     // (the image was published afresh, with attempt 1 again) reopens the row with the new failure.

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ImageSearch.Ingestor.Cli;
 using Spectre.Console;
 
@@ -14,6 +15,8 @@ internal static class Program
     {
         if (Console.IsOutputRedirected)
             AnsiConsole.Profile.Width = 240; // a log file or pipe: keep each summary line whole instead of wrapping at 80
-        return await IngestorCommands.Create().Parse(args).InvokeAsync();
+        using var signals = new InterruptSignals();
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
+        return await IngestorCommands.Create().Parse(args).InvokeAsync(invocation, signals.Token);
     }
 }

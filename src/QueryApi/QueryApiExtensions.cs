@@ -1,3 +1,4 @@
+using ImageSearch.QueryApi.Security;
 using ImageSearch.DeadLetters;
 using ImageSearch.Embedding;
 using ImageSearch.Pipeline;
@@ -28,6 +29,7 @@ public static class QueryApiExtensions
     {
         builder.AddValidatedOptions<QueryApiOptions>(QueryApiOptions.Section);
         builder.Services.AddSingleton<IValidateOptions<QueryApiOptions>, QueryApiOptionsValidator>();
+        builder.Services.AddSingleton<ApiKey>();
         var options = builder.Configuration.GetValidatedOptions<QueryApiOptions>(QueryApiOptions.Section);
         ConfigureRequestLimits(builder, options);
 

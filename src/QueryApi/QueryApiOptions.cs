@@ -11,8 +11,15 @@ public sealed class QueryApiOptions
     [Required]
     public string Collection { get; set; } = "images";
 
-    /// <summary>When set, <c>/insert</c>, <c>/dead-letters/replay</c> and <c>POST /errors/*</c> require this value in header <c>X-Api-Key</c>.</summary>
+    /// <summary>
+    /// When set, <c>/insert</c>, <c>/dead-letters/replay</c> and <c>POST /errors/*</c> require this value in header <c>X-Api-Key</c>, and error
+    /// details name file contents and resolved paths only for requests that carry it. Required to listen on an address
+    /// other machines can reach, unless <see cref="AllowAnonymousNetwork"/>.
+    /// </summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>Start without <see cref="ApiKey"/> on an address other machines can reach (anyone there may insert and replay).</summary>
+    public bool AllowAnonymousNetwork { get; set; }
 
     /// <summary>Results returned when the request does not say; requests may ask for up to <see cref="MaxK"/>.</summary>
     [Range(1, 1000)]

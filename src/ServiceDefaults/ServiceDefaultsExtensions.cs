@@ -8,12 +8,13 @@ namespace ImageSearch.ServiceDefaults;
 /// <summary>What every process of the pipeline shares: structured logging configured from configuration.</summary>
 public static class ServiceDefaultsExtensions
 {
-    private const string ConsoleTemplate =
+    internal const string ConsoleTemplate =
         "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}";
 
     /// <summary>
     /// Serilog from the <c>Serilog</c> configuration section (levels, sinks, enrichers). Without configured sinks it
     /// writes structured lines to the console: the message plus every property as JSON, so the ids in a log line can be grepped.
+    /// Control characters in property values are escaped, so one event is always one line.
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -32,7 +33,8 @@ public static class ServiceDefaultsExtensions
                 .ReadFrom.Configuration(configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
-                .Enrich.WithProperty("Application", application);
+                .Enrich.WithProperty("Application", application)
+                .Enrich.With<ControlCharacterEscaping>(); // last: it covers what the others add
             if (!configuration.GetSection("Serilog:WriteTo").Exists())
                 logger.WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose);
         });

@@ -9,8 +9,9 @@ public sealed class ImageIsolationTests(EmbedderFixture fixture)
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     /// <summary>
-    /// A real file that makes the header reader throw what nobody foresaw: a BMP whose height field is −2³¹. Top-down bitmaps
-    /// store a negative height, and this one has no positive counterpart, so taking its absolute value overflows.
+    /// A real file that once made the header reader throw what nobody foresaw (an OverflowException, caught as
+    /// <see cref="DeadLetterReason.Unexpected"/>): a BMP whose height field is −2³¹, which has no positive counterpart.
+    /// The reader now rejects it as <see cref="DeadLetterReason.Corrupt"/>; either way only that image fails.
     /// </summary>
     private static byte[] BmpWithMinimumHeight()
     {
@@ -20,7 +21,7 @@ public sealed class ImageIsolationTests(EmbedderFixture fixture)
     }
 
     [Fact]
-    public async Task AnExceptionNobodyForesawFailsOnlyItsImage()
+    public async Task ABitmapThatOnceOverflowedTheReaderFailsOnlyItsImage()
     {
         var good1 = fixture.WriteFile("isolation-good1.jpg", TestImages.Jpeg(300, 200));
         var good2 = fixture.WriteFile("isolation-good2.png", TestImages.Encode(TestImages.Pattern(250, 250), ".png"));
@@ -30,8 +31,7 @@ public sealed class ImageIsolationTests(EmbedderFixture fixture)
         var mixed = await fixture.Embedder.EmbedFilesAsync([good1, bad, good2], Cancel);
         var uploaded = (await fixture.Embedder.EmbedEncodedAsync([BmpWithMinimumHeight()], Cancel)).Single();
 
-        Assert.Equal(DeadLetterReason.Unexpected, mixed[1].Reason);
-        Assert.StartsWith("OverflowException: ", mixed[1].Error);
+        Assert.Equal(DeadLetterReason.Corrupt, mixed[1].Reason);
         Assert.Equal((mixed[1].Reason, mixed[1].Error), (uploaded.Reason, uploaded.Error));
         Assert.Equal(alone[0].Vector!, mixed[0].Vector!, new FloatTolerance(1e-5f));
         Assert.Equal(alone[1].Vector!, mixed[2].Vector!, new FloatTolerance(1e-5f));
@@ -51,7 +51,7 @@ public sealed class ImageIsolationTests(EmbedderFixture fixture)
         // Strictly one image in hand at a time, in order, each let go before the next (the failing ones too).
         Assert.Equal(Enumerable.Range(0, files.Count).SelectMany(i => new[] { $"preparing {i}", $"prepared {i}" }), tracker.Calls);
         Assert.Equal(together.Select(r => r.Reason), oneAtATime.Select(r => r.Reason));
-        Assert.Equal([DeadLetterReason.Unexpected, DeadLetterReason.FileMissing], oneAtATime.Where(r => !r.Succeeded).Select(r => r.Reason!.Value));
+        Assert.Equal([DeadLetterReason.Corrupt, DeadLetterReason.FileMissing], oneAtATime.Where(r => !r.Succeeded).Select(r => r.Reason!.Value));
         for (var i = 0; i < files.Count; i++)
             if (together[i].Succeeded)
                 Assert.Equal(together[i].Vector!, oneAtATime[i].Vector!, new FloatTolerance(1e-5f));

@@ -12,10 +12,11 @@ public sealed class DeadLetterTests(SeededApi api)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<List<ImageDeadLettered>> RecordAsync(DeadLetterReason reason, int count, string tag)
+    private async Task<List<ImageDeadLettered>> RecordAsync(DeadLetterReason reason, int count, string tag, int attempts = 1, string? message = null)
     {
         var letters = Enumerable.Range(0, count)
-            .Select(i => new ImageDeadLettered(ImageIds.FromKey($"{tag}-{i}"), $"/photos/{tag}/{i}.jpg", "label", null, PipelineStage.Embed, reason, $"{reason} #{i}", 1, DateTimeOffset.UtcNow))
+            .Select(i => new ImageDeadLettered(ImageIds.FromKey($"{tag}-{i}"), $"/photos/{tag}/{i}.jpg", "label", null, PipelineStage.Embed, reason,
+                message ?? $"{reason} #{i}", attempts, DateTimeOffset.UtcNow))
             .ToList();
         await api.Services.GetRequiredService<DeadLetterJournal>().RecordAsync(letters, Ct);
         return letters;
@@ -65,6 +66,41 @@ public sealed class DeadLetterTests(SeededApi api)
         var counts = (await client.GetFromJsonAsync<DeadLetterPage>("/dead-letters", Ct))!.ByReason.Single(r => r.Reason == DeadLetterReason.Unreadable);
         Assert.Equal((0, 3), (counts.Open, counts.Replayed));
     }
+
+    [Fact]
+    public async Task ReplayOfAllLeavesPermanentReasonsAndImagesAtTheAttemptLimitOpenUnlessForced()
+    {
+        await RecordAsync(DeadLetterReason.FileMissing, 1, "all-retried");
+        await RecordAsync(DeadLetterReason.NotAnImage, 1, "all-permanent");
+        await RecordAsync(DeadLetterReason.FileMissing, 1, "all-at-limit", attempts: 5);
+        using var client = api.Client(withKey: true);
+
+        var replay = await (await client.PostAsync("/dead-letters/replay?all=true", null, Ct)).Content.ReadFromJsonAsync<ReplayResponse>(Ct);
+        Assert.True(replay!.SkippedPermanent >= 1 && replay.SkippedAtAttemptLimit >= 1, $"{replay}");
+        Assert.Equal(["/photos/all-at-limit/0.jpg", "/photos/all-permanent/0.jpg"], await OpenAsync("/photos/all-"));
+
+        await client.PostAsync("/dead-letters/replay?all=true&force=true", null, Ct);
+        Assert.Empty(await OpenAsync("/photos/all-"));
+    }
+
+    [Fact]
+    public async Task MessagesShowFileContentsOnlyToCallersWithTheKey()
+    {
+        await RecordAsync(DeadLetterReason.NotAnImage, 1, "message-hidden", message: "not a supported image; it starts with SECRET-C");
+        using var anonymous = api.Client();
+        using var keyed = api.Client(withKey: true);
+
+        static async Task<string> MessageAsync(HttpClient client) =>
+            (await client.GetFromJsonAsync<DeadLetterPage>("/dead-letters?reason=NotAnImage&limit=1000", Ct))!.Items.Single(i => i.Path.Contains("message-hidden")).Message;
+
+        Assert.Equal("Not a supported image (NotAnImage).", await MessageAsync(anonymous));
+        Assert.Contains("SECRET-C", await MessageAsync(keyed));
+    }
+
+    /// <summary>The open dead letters whose path starts with <paramref name="prefix"/>, read from the journal.</summary>
+    private async Task<List<string>> OpenAsync(string prefix) =>
+        (await api.Services.GetRequiredService<DeadLetterJournal>().ListAsync(null, 0, 100_000, Ct))
+            .Select(e => e.Path).Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).Order().ToList();
 
     [Theory]
     [InlineData("/dead-letters/replay")]

@@ -61,17 +61,15 @@ public sealed class PipelineHost(IHost host) : IAsyncDisposable
             ContentRootPath = folder, // no appsettings.json: only the settings below
             EnvironmentName = "Testing",
         });
-        var configuration = new Dictionary<string, string?>
+        // Defaults first, then the caller's settings, each key once (a later source overrides an earlier one).
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["VectorStore:Kind"] = "Embedded",
             ["VectorStore:Embedded:Path"] = Path.Combine(folder, "store"),
             ["DeadLetters:Path"] = Path.Combine(folder, "dead-letters.db"),
             ["Indexer:TimeLimit"] = "00:00:00.2",
-        };
-        // The caller's settings win over these defaults (the in-memory source refuses a key given twice).
-        foreach (var (key, value) in settings)
-            configuration[key] = value;
-        builder.Configuration.AddInMemoryCollection(configuration);
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         compose(builder);
         var host = builder.Build();

@@ -44,8 +44,8 @@ public sealed class PublishTally
         Count(_failed, reason, example, count);
     }
 
-    public PublishSummary ToSummary(bool dryRun, bool cancelled, bool stoppedOnFailures) =>
-        new(Published, Skipped, Failed, Snapshot(_skipped), Snapshot(_failed), Elapsed, dryRun, cancelled, stoppedOnFailures);
+    public PublishSummary ToSummary(bool dryRun, bool cancelled, bool stoppedOnFailures, SourcePositions positions) =>
+        new(Published, Skipped, Failed, Snapshot(_skipped), Snapshot(_failed), Elapsed, dryRun, cancelled, stoppedOnFailures, positions);
 
     private static void Count(ConcurrentDictionary<string, Outcome> outcomes, string reason, string example, int count) =>
         outcomes.AddOrUpdate(reason, _ => new Outcome(count, example), (_, o) => o with { Count = o.Count + count });

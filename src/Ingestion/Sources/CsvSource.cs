@@ -38,7 +38,7 @@ public sealed class CsvSource(string file) : IImageSource
         }
     }
 
-    /// <summary>The number of lines, counted by a byte scan: one sequential read, far cheaper than parsing.</summary>
+    /// <summary>The number of rows: lines counted by a byte scan (one sequential read, far cheaper than parsing), less the header.</summary>
     public long? EstimateCount(CancellationToken cancellationToken)
     {
         // A pipe reports length 0 and can be read only once: leave it to the publish.
@@ -55,6 +55,13 @@ public sealed class CsvSource(string file) : IImageSource
             lines += buffer.AsSpan(0, read).Count((byte)'\n');
             last = buffer[read - 1];
         }
-        return last == '\n' ? lines : lines + 1;
+        lines = last == '\n' ? lines : lines + 1;
+        return HasHeader() ? lines - 1 : lines;
+    }
+
+    private bool HasHeader()
+    {
+        using var reader = new StreamReader(_file, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadLine() is { } first && CsvLine.Split(first, out _) is { } fields && CsvColumns.FromHeader(fields) is not null;
     }
 }

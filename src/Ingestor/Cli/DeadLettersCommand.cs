@@ -27,6 +27,8 @@ internal static class DeadLettersCommand
         {
             using var host = IngestorHost.Build(journal.Overrides(result), withBus: false);
             var deadLetters = host.Services.GetRequiredService<DeadLetterJournal>();
+            if (!await ExistsAsync(deadLetters))
+                return 1;
             var only = result.GetValue(reason);
             var groups = new List<ReasonReport>();
             foreach (var count in await deadLetters.CountByReasonAsync(cancellationToken))
@@ -48,13 +50,14 @@ internal static class DeadLettersCommand
     private static Command Replay()
     {
         var reason = new Option<DeadLetterReason?>("--reason") { Description = "Replay the open dead letters of this reason" };
-        var all = new Option<bool>("--all") { Description = "Replay every open dead letter" };
+        var all = new Option<bool>("--all") { Description = "Replay every open dead letter whose reason a replay can fix (not NotAnImage, Corrupt, TooSmall...)" };
+        var force = new Option<bool>("--force") { Description = "Also replay permanent reasons and images at the attempt limit (DeadLetters:MaxAttempts)" };
         var batchSize = new Option<int>("--batch-size") { Description = "Dead letters re-published per batch", DefaultValueFactory = _ => 500 };
         var settings = SettingsOptions.Journal();
         var broker = SettingsOptions.Broker();
         var command = new Command("replay", "Re-publish open dead letters to the embed queue with the next attempt number, and mark them replayed")
         {
-            reason, all, batchSize,
+            reason, all, force, batchSize,
         };
         settings.AddTo(command);
         broker.AddTo(command);
@@ -66,18 +69,33 @@ internal static class DeadLettersCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             using var host = IngestorHost.Build(settings.Overrides(result).Concat(broker.Overrides(result)), withBus: true);
-            if (!await IngestorHost.TryStartAsync(host, cancellationToken))
+            var journal = host.Services.GetRequiredService<DeadLetterJournal>();
+            if (!await ExistsAsync(journal) || !await IngestorHost.TryStartAsync(host, cancellationToken))
                 return 1;
             await using var scope = host.Services.CreateAsyncScope();
             var replayer = scope.ServiceProvider.GetRequiredService<DeadLetterReplayer>();
             var what = result.GetValue(reason)?.ToString() ?? "all";
-            var replayed = await replayer.ReplayAsync(result.GetValue(reason), result.GetValue(batchSize),
+            var outcome = await replayer.ReplayAsync(replayer.Policy(result.GetValue(reason), result.GetValue(force)), result.GetValue(batchSize),
                 total => Console.Error.WriteLine($"replayed {total:N0}"), cancellationToken);
-            Console.WriteLine($"Replayed {replayed:N0} dead letters ({what}) from {host.Services.GetRequiredService<DeadLetterJournal>().Path}");
+            Console.WriteLine($"Replayed {outcome.Replayed:N0} dead letters ({what}) from {journal.Path}");
+            if (outcome.SkippedAtAttemptLimit > 0)
+                Console.WriteLine($"Left {outcome.SkippedAtAttemptLimit:N0} open: they have had {outcome.MaxAttempts} attempts (DeadLetters:MaxAttempts); --force replays them");
+            if (outcome.SkippedPermanent > 0)
+                Console.WriteLine($"Left {outcome.SkippedPermanent:N0} open: their reasons are permanent (the file itself or a setting refuses it; docs/pipeline.md); fix that, then --force");
             await host.StopAsync(CancellationToken.None);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Reading a journal never creates one: a missing file is said so, with where it was looked for.</summary>
+    private static async Task<bool> ExistsAsync(DeadLetterJournal journal)
+    {
+        if (journal.Exists)
+            return true;
+        await Console.Error.WriteLineAsync(
+            $"error: no dead-letter journal at {journal.Path}: nothing has been recorded there (the recorder creates it); give --journal PATH or set DeadLetters__Path");
+        return false;
     }
 
     private static void WriteTable(string path, List<ReasonReport> groups)

@@ -26,12 +26,13 @@ internal static class IngestorHost
         builder.AddServiceDefaults();
         builder.AddDeadLetterJournal();
         builder.AddErrorQueues();
+        builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
         if (withBus)
             builder.AddMessageBus(_ => { });
         return builder.Build();
     }
 
-    /// <summary>Starts the host, bus included; false (after saying why) when the broker cannot be reached in time.</summary>
+    /// <summary>Starts the host, bus included; false (after saying why) when the broker cannot be reached in time, or on an interrupt.</summary>
     public static async Task<bool> TryStartAsync(IHost host, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -41,7 +42,11 @@ internal static class IngestorHost
             await host.StartAsync(timeout.Token);
             return true;
         }
-        catch (Exception e) when (e is OperationCanceledException or MassTransit.RabbitMqConnectionException && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is OperationCanceledException or MassTransit.RabbitMqConnectionException)
         {
             await ReportUnreachableAsync(host, $"within {ConnectTimeout.TotalSeconds:N0} s");
             return false;
@@ -51,4 +56,11 @@ internal static class IngestorHost
     /// <summary>Says that the broker of the host's settings could not be reached, and <paramref name="why"/>.</summary>
     public static Task ReportUnreachableAsync(IHost host, string why) =>
         Console.Error.WriteLineAsync($"error: could not connect to RabbitMQ at {host.Services.GetRequiredService<BrokerConnection>().Address} {why}");
+    /// <summary>The command's own lifetime: it runs and returns; Ctrl-C and SIGTERM belong to <see cref="InterruptSignals"/>.</summary>
+    private sealed class CommandLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

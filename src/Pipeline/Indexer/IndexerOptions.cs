@@ -1,3 +1,4 @@
+using ImageSearch.Contracts;
 using System.ComponentModel.DataAnnotations;
 using ImageSearch.VectorStore;
 

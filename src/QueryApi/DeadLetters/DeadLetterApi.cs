@@ -15,16 +15,19 @@ public static class DeadLetterApi
         var group = app.MapGroup("/dead-letters").WithTags("Dead letters");
         group.MapGet("/", ListAsync)
             .WithSummary("Counts per reason and one page of dead letters")
-            .WithDescription("Pages follow the journal: pass the previous page's 'next' as 'after'. Filter with 'reason'; 'includeReplayed' also lists replayed ones.");
+            .WithDescription("Pages follow the journal: pass the previous page's 'next' as 'after'. Filter with 'reason'; 'includeReplayed' also lists replayed ones. " +
+                             "Messages name file contents and resolved paths only for callers with the API key. No journal yet (nothing recorded): empty.");
         group.MapPost("/replay", ReplayAsync)
             .WithSummary("Publish open dead letters again (all, or one reason)")
-            .WithDescription("?reason=Corrupt or ?all=true. Images are sent to the embedders with the next attempt number; those failing again come back as new dead letters. Needs X-Api-Key when QueryApi:ApiKey is set.")
+            .WithDescription("?reason=Corrupt or ?all=true. Images are sent to the embedders with the next attempt number; those failing again come back as new dead letters. " +
+                             "Left open: images with DeadLetters:MaxAttempts tries, and with ?all=true the permanent reasons (NotAnImage, Corrupt, TooSmall...); ?force=true replays them too. " +
+                             "Needs X-Api-Key when QueryApi:ApiKey is set.")
             .AddEndpointFilter<ApiKeyFilter>();
         return app;
     }
 
     private static async Task<Results<Ok<DeadLetterPage>, ProblemHttpResult>> ListAsync(
-        DeadLetterJournal journal, [FromQuery] DeadLetterReason? reason, [FromQuery] long? after, [FromQuery] int? limit,
+        HttpContext context, DeadLetterJournal journal, [FromQuery] DeadLetterReason? reason, [FromQuery] long? after, [FromQuery] int? limit,
         [FromQuery] bool? includeReplayed, CancellationToken cancellationToken)
     {
         var size = limit ?? 50;
@@ -33,17 +36,21 @@ public static class DeadLetterApi
         var counts = await journal.CountByReasonAsync(cancellationToken);
         var items = await journal.ListAsync(reason, after ?? 0, size, cancellationToken, includeReplayed ?? false);
         var next = items.Count == size ? items[^1].Id : (long?)null;
-        return TypedResults.Ok(new DeadLetterPage(counts.Sum(c => c.Open), counts, items, next));
+        var shown = items.Select(e => e with { Message = RejectionDetails.For(context, e.Reason, e.Message) }).ToList();
+        return TypedResults.Ok(new DeadLetterPage(counts.Sum(c => c.Open), counts, shown, next));
     }
 
     private static async Task<Results<Ok<ReplayResponse>, ProblemHttpResult>> ReplayAsync(
-        DeadLetterReplayer replayer, ILoggerFactory loggers, [FromQuery] DeadLetterReason? reason, [FromQuery] bool? all, CancellationToken cancellationToken)
+        DeadLetterReplayer replayer, ILoggerFactory loggers, [FromQuery] DeadLetterReason? reason, [FromQuery] bool? all, [FromQuery] bool? force,
+        CancellationToken cancellationToken)
     {
         if ((reason is not null) == (all is true)) // exactly one of the two
             return RequestProblems.Invalid("say what to replay: ?reason=<reason> or ?all=true (not both)");
-        var replayed = await replayer.ReplayAsync(reason, batchSize: 500, onBatch: null, cancellationToken);
-        loggers.CreateLogger(typeof(DeadLetterApi)).LogInformation("Replayed {Count} dead letters ({Reason})", replayed, reason?.ToString() ?? "all");
-        return TypedResults.Ok(new ReplayResponse(replayed, reason));
+        var outcome = await replayer.ReplayAsync(replayer.Policy(reason, force ?? false), batchSize: 500, onBatch: null, cancellationToken);
+        loggers.CreateLogger(typeof(DeadLetterApi)).LogInformation(
+            "Replayed {Count} dead letters ({Reason}); left {AtAttemptLimit} at the attempt limit and {Permanent} with permanent reasons open",
+            outcome.Replayed, reason?.ToString() ?? "all", outcome.SkippedAtAttemptLimit, outcome.SkippedPermanent);
+        return TypedResults.Ok(new ReplayResponse(outcome.Replayed, reason, outcome.SkippedAtAttemptLimit, outcome.SkippedPermanent));
     }
 }
 
@@ -52,4 +59,6 @@ public static class DeadLetterApi
 public sealed record DeadLetterPage(long Open, IReadOnlyList<ReasonCount> ByReason, IReadOnlyList<DeadLetterEntry> Items, long? Next);
 
 /// <param name="Reason">The reason replayed; null when all were.</param>
-public sealed record ReplayResponse(long Replayed, DeadLetterReason? Reason);
+/// <param name="SkippedAtAttemptLimit">Left open: they have had <c>DeadLetters:MaxAttempts</c> tries (<c>force</c> replays them).</param>
+/// <param name="SkippedPermanent">Left open: a replay of all reasons leaves the permanent ones (<c>force</c> replays them).</param>
+public sealed record ReplayResponse(long Replayed, DeadLetterReason? Reason, long SkippedAtAttemptLimit = 0, long SkippedPermanent = 0);

@@ -20,7 +20,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         }
         var (status, title, detail, reason) = exception switch
         {
-            ImageRejectedException e => (ReasonProblems.StatusOf(e.Reason), ReasonProblems.TitleOf(e.Reason), e.Message, e.Reason.ToString()),
+            ImageRejectedException e => (ReasonProblems.StatusOf(e.Reason), ReasonProblems.TitleOf(e.Reason),
+                RejectionDetails.For(context, e.Reason, e.Message), e.Reason.ToString()),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e =>
                 (e.StatusCode, "The request body is too large", e.Message, "TooManyBytes"),
             InvalidRequestException e => (StatusCodes.Status400BadRequest, RequestProblems.Title, e.Message, RequestProblems.InvalidRequest),

@@ -1,5 +1,4 @@
 using ImageSearch.Contracts;
-using ImageSearch.Embedding.Imaging;
 
 namespace ImageSearch.QueryApi.Errors;
 
@@ -43,6 +42,4 @@ public static class ReasonProblems
     public static ProblemHttpResult For(DeadLetterReason reason, string detail) =>
         TypedResults.Problem(detail, statusCode: StatusOf(reason), title: TitleOf(reason),
             extensions: new Dictionary<string, object?> { ["reason"] = reason.ToString() });
-
-    public static ProblemHttpResult For(ImageRejectedException e) => For(e.Reason, e.Message);
 }

@@ -46,7 +46,7 @@ public static class InsertApi
                 }
                 catch (ImageRejectedException e)
                 {
-                    rejected.Add(new InsertFailure(upload.Name, e.Reason, e.Message));
+                    rejected.Add(new InsertFailure(upload.Name, e.Reason, RejectionDetails.For(request.HttpContext, e.Reason, e.Message)));
                     metrics.Rejected(e.Reason);
                 }
             }
@@ -77,7 +77,8 @@ public static class InsertApi
         {
             var outcomes = items.Count == 0 ? [] : await inserter.InsertAsync(items, cancellationToken);
             var inserted = outcomes.Where(o => o.Reason is null).Select(o => new InsertedImage(o.Id, Path.GetFullPath(o.Item.Path), o.Item.Label, o.Item.Name)).ToList();
-            rejected.AddRange(outcomes.Where(o => o.Reason is not null).Select(o => new InsertFailure(o.Item.Name, o.Reason!.Value, o.Error!)));
+            rejected.AddRange(outcomes.Where(o => o.Reason is not null)
+                .Select(o => new InsertFailure(o.Item.Name, o.Reason!.Value, RejectionDetails.For(request.HttpContext, o.Reason!.Value, o.Error!))));
             return rejected.Count == 0
                 ? TypedResults.Created((string?)null, new InsertResponse(inserted))
                 : Failed(rejected, inserted, count);

@@ -1,3 +1,4 @@
+using ImageSearch.Contracts;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 

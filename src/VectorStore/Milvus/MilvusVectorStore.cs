@@ -1,3 +1,4 @@
+using ImageSearch.Contracts;
 using Microsoft.Extensions.Logging;
 
 namespace ImageSearch.VectorStore.Milvus;

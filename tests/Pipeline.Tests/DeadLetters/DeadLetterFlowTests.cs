@@ -54,10 +54,51 @@ public sealed class DeadLetterFlowTests(RabbitMqFixture rabbit)
         Assert.Equal(missing.Select(m => new EmbedImage(m.ImageId, m.Path, m.Label, m.Collection, m.Attempts + 1)), republished);
         Assert.Equal([("Corrupt", 2L, 0L, 2), ("FileMissing", 0L, 3L, 0)], await ListAsync(settings)); // most open first
 
-        var again = await IngestorProcess.RunAsync(settings, "dead-letters", "replay", "--all");
+        var again = await IngestorProcess.RunAsync(settings, "dead-letters", "replay", "--all", "--force"); // Corrupt is permanent: --all alone leaves it
         Assert.Contains("Replayed 2 dead letters", again.Output);
         Assert.Equal(2, (await broker.DrainAsync<EmbedImage>(QueueNames.EmbedImage, Cancel)).Count);
         Assert.Contains("Replayed 0 dead letters", (await IngestorProcess.RunAsync(settings, "dead-letters", "replay", "--all")).Output);
+    }
+
+    [Fact]
+    public async Task ReplayOfAllLeavesPermanentReasonsAndImagesAtTheAttemptLimitOpenUnlessForced()
+    {
+        var broker = rabbit.NewBroker();
+        using var folder = new TempFolder();
+        var journalPath = Path.Combine(folder.Path, "dead-letters.db");
+        var settings = new Dictionary<string, string?>(broker.Settings) { ["DeadLetters:Path"] = journalPath, ["DeadLetters:MaxAttempts"] = "3" };
+        await new DeadLetterJournal(journalPath).RecordAsync(
+            [Letter(1, DeadLetterReason.FileMissing), Letter(2, DeadLetterReason.NotAnImage), Letter(3, DeadLetterReason.Unreadable, attempts: 3), Letter(4, DeadLetterReason.Corrupt)], Cancel);
+
+        var all = await IngestorProcess.RunAsync(settings, "dead-letters", "replay", "--all");
+        Assert.Contains("Replayed 1 dead letters (all)", all.Output);
+        Assert.Contains("Left 1 open: they have had 3 attempts", all.Output);
+        Assert.Contains("Left 2 open: their reasons are permanent", all.Output);
+        Assert.Equal([1L], (await broker.DrainAsync<EmbedImage>(QueueNames.EmbedImage, Cancel)).Select(m => m.ImageId));
+
+        var named = await IngestorProcess.RunAsync(settings, "dead-letters", "replay", "--reason", "Corrupt");
+        Assert.Contains("Replayed 1 dead letters (Corrupt)", named.Output);
+        Assert.Equal([4L], (await broker.DrainAsync<EmbedImage>(QueueNames.EmbedImage, Cancel)).Select(m => m.ImageId));
+
+        var forced = await IngestorProcess.RunAsync(settings, "dead-letters", "replay", "--all", "--force");
+        Assert.Contains("Replayed 2 dead letters (all)", forced.Output);
+        Assert.Equal([(2L, 2), (3L, 4)], (await broker.DrainAsync<EmbedImage>(QueueNames.EmbedImage, Cancel)).Select(m => (m.ImageId, m.Attempt)).Order());
+    }
+
+    [Fact]
+    public async Task ReadingAJournalThatDoesNotExistSaysSoAndCreatesNone()
+    {
+        using var folder = new TempFolder();
+        var none = new Dictionary<string, string?>();
+
+        var list = await IngestorProcess.RunAsync(none, ["dead-letters", "list"], folder.Path);
+        var replay = await IngestorProcess.RunAsync(none, ["dead-letters", "replay", "--all", "--journal", "elsewhere/j.db"], folder.Path);
+
+        Assert.Equal(1, list.ExitCode);
+        Assert.Contains($"no dead-letter journal at {Path.Combine(folder.Path, "data", "dead-letters.db")}", list.Error);
+        Assert.Equal(1, replay.ExitCode);
+        Assert.Contains($"no dead-letter journal at {Path.Combine(folder.Path, "elsewhere", "j.db")}", replay.Error);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
     }
 
     [Fact]

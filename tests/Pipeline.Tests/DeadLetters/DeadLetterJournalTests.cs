@@ -76,4 +76,42 @@ public sealed class DeadLetterJournalTests
         Assert.Equal(Enumerable.Range(1, 25).Where(i => i % 5 != 0).Select(i => (long)i), pages.SelectMany(p => p).Select(e => e.ImageId));
         Assert.Equal(5, (await journal.ListAsync(DeadLetterReason.Corrupt, 0, 100, Cancel)).Count);
     }
+
+    [Fact]
+    public async Task ReadingAJournalThatDoesNotExistFindsNothingAndCreatesNothing()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "not-yet", "j.db");
+        var journal = new DeadLetterJournal(path);
+
+        Assert.False(journal.Exists);
+        Assert.Empty(await journal.CountByReasonAsync(Cancel));
+        Assert.Empty(await journal.ListAsync(null, 0, 10, Cancel));
+        Assert.Empty(await journal.FindAsync([1], DateTimeOffset.MinValue, Cancel));
+        Assert.Equal(0, await journal.LastIdAsync(Cancel));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
+
+        await journal.RecordAsync([Letter(1, DeadLetterReason.Corrupt)], Cancel);
+        Assert.True(journal.Exists);
+        Assert.Single(await journal.ListAsync(null, 0, 10, Cancel));
+    }
+
+    [Fact]
+    public async Task ReplayedDeadLettersPastTheRetentionAreDeletedWhenTheJournalIsWritten()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "j.db");
+        var keepingAll = new DeadLetterJournal(path);
+        var now = DateTimeOffset.UtcNow;
+        await keepingAll.RecordAsync([.. Enumerable.Range(1, 3).Select(i => Letter(i, DeadLetterReason.FileMissing, time: now.AddDays(-60)))], Cancel);
+        var entries = await keepingAll.ListAsync(null, 0, 10, Cancel);
+        await keepingAll.MarkReplayedAsync([entries[0].Id], now.AddDays(-31), Cancel);
+        await keepingAll.MarkReplayedAsync([entries[1].Id], now.AddDays(-29), Cancel);
+
+        var pruning = new DeadLetterJournal(path, replayedRetention: TimeSpan.FromDays(30));
+        Assert.Equal(3, (await pruning.ListAsync(null, 0, 10, Cancel, includeReplayed: true)).Count); // reading deletes nothing
+        await pruning.RecordAsync([Letter(4, DeadLetterReason.Corrupt)], Cancel);
+
+        Assert.Equal([2L, 3L, 4L], (await pruning.ListAsync(null, 0, 10, Cancel, includeReplayed: true)).Select(e => e.ImageId));
+    }
 }

@@ -89,6 +89,20 @@ public sealed class PublishCommandTests(RabbitMqFixture rabbit)
     }
 
     [Fact]
+    public async Task BadCollectionNameExitsWithTwoBeforePublishingAnything()
+    {
+        var broker = rabbit.NewBroker();
+        using var folder = new TempFolder();
+        folder.File("a.jpg");
+
+        var result = await IngestorProcess.RunAsync(broker.Settings, "publish", folder.Path, "--collection", "my-photos");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Invalid collection name 'my-photos'", result.Error);
+        Assert.Null(await broker.CountAsync(QueueNames.EmbedImage, Cancel));
+    }
+
+    [Fact]
     public async Task BadSourceExitsWithTwoAndSaysWhy()
     {
         var result = await IngestorProcess.RunAsync(new Dictionary<string, string?>(), "publish", "/no/such/folder");

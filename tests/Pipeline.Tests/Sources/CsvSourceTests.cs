@@ -67,12 +67,15 @@ public sealed class CsvSourceTests
     }
 
     [Fact]
-    public void EstimateCountsLinesWithoutParsing()
+    public void EstimateCountsRowsNotTheHeader()
     {
         using var folder = new TempFolder();
+        var rows = string.Concat(Enumerable.Range(1, 5000).Select(i => $"{i},/p/{i}.jpg\n"));
 
-        Assert.Equal(3, new CsvSource(folder.File("a.csv", "id,path\n1,a\n2,b\n")).EstimateCount(TestContext.Current.CancellationToken));
+        Assert.Equal(2, new CsvSource(folder.File("a.csv", "id,path\n1,a\n2,b\n")).EstimateCount(TestContext.Current.CancellationToken));
         Assert.Equal(2, new CsvSource(folder.File("b.csv", "1,a\n2,b")).EstimateCount(TestContext.Current.CancellationToken));
+        Assert.Equal(5000, new CsvSource(folder.File("c.csv", "id,path,label\n" + rows)).EstimateCount(TestContext.Current.CancellationToken));
+        Assert.Equal(5000, new CsvSource(folder.File("d.csv", rows)).EstimateCount(TestContext.Current.CancellationToken));
     }
 
     [Fact]

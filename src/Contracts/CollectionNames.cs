@@ -1,8 +1,12 @@
 using System.Text.RegularExpressions;
 
-namespace ImageSearch.VectorStore;
+namespace ImageSearch.Contracts;
 
-/// <summary>Milvus's naming rule, applied to both stores so a name valid in one is valid in the other.</summary>
+/// <summary>
+/// Milvus's naming rule, applied to both stores so a name valid in one is valid in the other, and checked wherever a
+/// collection is named (the stores, <c>ingestor publish --collection</c>, the query API's settings, the indexer) so a bad
+/// name fails at once instead of as a dead letter per image.
+/// </summary>
 public static partial class CollectionNames
 {
     /// <summary>Why <paramref name="name"/> cannot name a collection, or null when it can.</summary>
