@@ -108,7 +108,7 @@ public static class QueryApiExtensions
     /// <summary>Kestrel and the form reader bound a request as a whole; <see cref="UploadReader"/> then checks each file.</summary>
     private static void ConfigureRequestLimits(WebApplicationBuilder builder, QueryApiOptions options)
     {
-        var largest = (long)options.MaxUploadBytes * options.MaxUploadFiles + 1024 * 1024;
+        var largest = RequestLimits.AllUploads(options);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = largest);
         builder.Services.Configure<FormOptions>(form =>
         {

@@ -21,23 +21,35 @@ public sealed class UploadReader(IOptions<QueryApiOptions> options)
     /// <exception cref="ImageRejectedException">A file is over <see cref="QueryApiOptions.MaxUploadBytes"/>.</exception>
     public async Task<IReadOnlyList<Upload>> ReadAsync(IFormCollection form, CancellationToken cancellationToken)
     {
-        var files = form.Files.GetFiles(FileField) is { Count: > 0 } named ? named : form.Files;
-        if (files.Count == 0)
-            throw new InvalidRequestException($"the form has no file: send the image in field '{FileField}'");
+        var files = Files(form);
         if (files.Count > _options.MaxUploadFiles)
             throw new InvalidRequestException($"{files.Count} files is over the limit of {_options.MaxUploadFiles} per request");
         var uploads = new List<Upload>(files.Count);
         foreach (var file in files)
-        {
-            if (file.Length > _options.MaxUploadBytes)
-                throw new ImageRejectedException(DeadLetterReason.TooManyBytes,
-                    $"{file.FileName}: {file.Length:N0} bytes is over the upload limit of {_options.MaxUploadBytes:N0}");
-            var bytes = new byte[file.Length];
-            await using (var stream = file.OpenReadStream())
-                await stream.ReadExactlyAsync(bytes, cancellationToken);
-            uploads.Add(new Upload(file.FileName, bytes));
-        }
+            uploads.Add(await ReadAsync(file, cancellationToken));
         return uploads;
+    }
+
+    /// <summary>Only the first file of the form (a search uses one image): the others are never read into memory.</summary>
+    /// <exception cref="InvalidRequestException">The form has no file.</exception>
+    /// <exception cref="ImageRejectedException">The file is over <see cref="QueryApiOptions.MaxUploadBytes"/>.</exception>
+    public Task<Upload> ReadFirstAsync(IFormCollection form, CancellationToken cancellationToken) => ReadAsync(Files(form)[0], cancellationToken);
+
+    private static IReadOnlyList<IFormFile> Files(IFormCollection form)
+    {
+        var files = form.Files.GetFiles(FileField) is { Count: > 0 } named ? named : form.Files;
+        return files.Count > 0 ? files : throw new InvalidRequestException($"the form has no file: send the image in field '{FileField}'");
+    }
+
+    private async Task<Upload> ReadAsync(IFormFile file, CancellationToken cancellationToken)
+    {
+        if (file.Length > _options.MaxUploadBytes)
+            throw new ImageRejectedException(DeadLetterReason.TooManyBytes,
+                $"{file.FileName}: {file.Length:N0} bytes is over the upload limit of {_options.MaxUploadBytes:N0}");
+        var bytes = new byte[file.Length];
+        await using (var stream = file.OpenReadStream())
+            await stream.ReadExactlyAsync(bytes, cancellationToken);
+        return new Upload(file.FileName, bytes);
     }
 }
 

@@ -71,6 +71,22 @@ public sealed class BadUploadTests(SeededApi api)
     }
 
     [Fact]
+    public async Task SearchTakesOneImageSoItsLimitIsBelowAnInsertsLimit()
+    {
+        // Three files that each pass the upload limit, as an insert may carry: a search reads one image, so its own limit
+        // (one upload and its envelope) refuses the request, while the same body is within what /insert accepts.
+        using var client = api.Client();
+        client.DefaultRequestHeaders.ExpectContinue = true;
+        var file = new byte[QueryApiFactory.MaxUploadBytes - 1024];
+        using var form = new MultipartFormDataContent();
+        for (var i = 0; i < 3; i++)
+            form.Add(new ByteArrayContent(file), "image", $"part{i}.jpg");
+        var response = await client.PostAsync("/search", form, Ct);
+        await Problems.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "TooManyBytes");
+        await AssertStillServingAsync(client);
+    }
+
+    [Fact]
     public async Task UnknownRouteIsAProblem()
     {
         using var client = api.Client();

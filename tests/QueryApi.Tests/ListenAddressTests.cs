@@ -46,7 +46,7 @@ public sealed class ListenAddressTests
         var result = new QueryApiOptionsValidator(new AllowedPaths(embedding), embedding, Settings())
             .Validate(null, new QueryApiOptions { Collection = "my-photos" });
 
-        Assert.Contains("QueryApi:Collection: Invalid collection name 'my-photos'", result.FailureMessage);
+        Assert.Contains("QueryApi:Collection: invalid collection name 'my-photos'", result.FailureMessage);
     }
 
     [Fact]

@@ -46,7 +46,8 @@ public sealed class FollowerTests : IDisposable
         await writer.DeleteAsync(Name, [5, 6], Ct);
         await Eventually.HoldsAsync(async () => await follower.GetAsync(Name, 5, Ct) is null, "the follower has the delete", WithinSeconds);
         Assert.Equal(398, await follower.CountAsync(Name, Ct));
-        Assert.Equal(replaced.Vector, (await follower.GetAsync(Name, 7, Ct))!.Vector);
+        await Eventually.HoldsAsync(async () => (await follower.GetAsync(Name, 7, Ct))!.Vector.SequenceEqual(replaced.Vector),
+            "the follower has the replaced vector", WithinSeconds);
 
         await writer.EnsureCollectionAsync(Spec("other"), Ct);
         await writer.UpsertAsync("other", Data.Records(0, 3, dimension: Dimension), Ct);

@@ -18,6 +18,7 @@ public static class DeadLetterApi
             .WithDescription("Pages follow the journal: pass the previous page's 'next' as 'after'. Filter with 'reason'; 'includeReplayed' also lists replayed ones. " +
                              "Messages name file contents and resolved paths only for callers with the API key. No journal yet (nothing recorded): empty.");
         group.MapPost("/replay", ReplayAsync)
+            .WithRequestSizeLimit(RequestLimits.SmallBody)
             .WithSummary("Publish open dead letters again (all, or one reason)")
             .WithDescription("?reason=Corrupt or ?all=true. Images are sent to the embedders with the next attempt number; those failing again come back as new dead letters. " +
                              "Left open: images with DeadLetters:MaxAttempts tries, and with ?all=true the permanent reasons (NotAnImage, Corrupt, TooSmall...); ?force=true replays them too. " +

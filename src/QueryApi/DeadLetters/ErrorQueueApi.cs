@@ -20,10 +20,12 @@ public static class ErrorQueueApi
             .WithSummary("Faulted messages per error queue, grouped by exception type")
             .WithDescription("'queue' (embed-image_error, index-image_error or image-dead-letters_error; all when absent), 'examples' per exception type (default 3), 'scan' messages read per queue (default 10000).");
         group.MapPost("/requeue", RequeueAsync)
+            .WithRequestSizeLimit(RequestLimits.SmallBody)
             .WithSummary("Move faulted messages back to the queue they came from")
             .WithDescription("'queue', 'exception' (full or short type name) and 'limit' narrow the selection; all by default. Needs X-Api-Key when QueryApi:ApiKey is set.")
             .AddEndpointFilter<ApiKeyFilter>();
         group.MapPost("/to-journal", ToJournalAsync)
+            .WithRequestSizeLimit(RequestLimits.SmallBody)
             .WithSummary("Move faulted messages into the dead-letter journal (reason Unexpected, the exception as detail)")
             .WithDescription("Same selection as /errors/requeue; the recorder writes them, and /dead-letters/replay replays them. Needs X-Api-Key when QueryApi:ApiKey is set.")
             .AddEndpointFilter<ApiKeyFilter>();

@@ -18,6 +18,7 @@ public static class InsertApi
                              "with files in field 'image' (and an optional 'label'). Up to QueryApi:SyncInsertLimit images are stored before the answer (201); " +
                              "more are queued for the embedders (202 with a tracking id to follow at GET /insert/{trackingId}). Needs X-Api-Key when QueryApi:ApiKey is set.")
             .Accepts<InsertRequest>("application/json", "multipart/form-data")
+            .WithRequestSizeLimit(RequestLimits.AllUploads(app.Options()))
             .AddEndpointFilter<ApiKeyFilter>()
             .DisableAntiforgery();
         app.MapGet("/insert/{trackingId}", StatusAsync)

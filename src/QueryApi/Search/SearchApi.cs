@@ -15,6 +15,7 @@ public static class SearchApi
             .WithDescription("Send the image as multipart/form-data (field 'image'), or JSON {\"path\": ...} naming a file under the allowed roots. " +
                              "k (default QueryApi:DefaultK, at most QueryApi:MaxK) and label (only results with that label) come from the query string, the form or the JSON body.")
             .Accepts<SearchByPathRequest>("application/json", "multipart/form-data")
+            .WithRequestSizeLimit(RequestLimits.OneUpload(app.Options()))
             .DisableAntiforgery();
         app.MapGet("/count", CountAsync)
             .WithTags("Search")
@@ -34,7 +35,7 @@ public static class SearchApi
             label ??= form["label"].FirstOrDefault();
             if (Check(k, options.Value) is { } invalid)
                 return invalid;
-            var image = (await uploads.ReadAsync(form, cancellationToken))[0];
+            var image = await uploads.ReadFirstAsync(form, cancellationToken);
             outcome = await searcher.SearchEncodedAsync(image.Bytes, k ?? options.Value.DefaultK, Blank(label), cancellationToken);
         }
         else if (request.HasJsonContentType())
