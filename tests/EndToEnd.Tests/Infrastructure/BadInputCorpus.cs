@@ -32,7 +32,6 @@ public sealed class BadInputCorpus : IDisposable
         _socket.Bind(new UnixDomainSocketEndPoint(Place("socket", "socket.jpg", DeadLetterReason.NotAFile)));
         Run("mknod", [Place("device", "device.jpg", DeadLetterReason.NotAFile), "c", "1", "3"]);
         Directory.CreateDirectory(Place("directory", "x.jpg", DeadLetterReason.NotAFile));
-        File.CreateSymbolicLink(Place("symlink", "link.jpg", DeadLetterReason.NotAFile), SharedData.ImageNet100Files[0]);
         Add("zero-byte", "empty.jpg", [], DeadLetterReason.FileEmpty);
         foreach (var format in new[] { "jpg", "png", "webp", "gif", "tiff" })
             Add($"truncated {format}", $"truncated.{format}", Truncated(Encode("." + format)), DeadLetterReason.Corrupt);
@@ -43,7 +42,7 @@ public sealed class BadInputCorpus : IDisposable
         Add("png IHDR 1e6x1e6", "ihdr.png", PngClaiming(1_000_000, 1_000_000), DeadLetterReason.TooManyPixels);
         Add("gif 65535x65535", "screen.gif", GifClaimingMaximum(), DeadLetterReason.TooManyPixels);
         Add("webp 16383x16383", "frame.webp", WebpClaimingMaximum(), DeadLetterReason.TooManyPixels);
-        Add("tiff 2^32-1 square", "max.tiff", Tiff([(TiffWidth, 4, uint.MaxValue), (257, 4, uint.MaxValue), .. TiffAfterWidth[1..]]), DeadLetterReason.TooManyPixels);
+        Add("tiff 2^32-1 square", "max.tiff", Tiff([(TiffWidth, 4, uint.MaxValue), (257, 4, uint.MaxValue), .. TiffAfterWidth[1..]]), DeadLetterReason.Corrupt);
         Add("tiff duplicate width, huge first", "twowidths.tiff", Tiff([(TiffWidth, 4, 20_000), (TiffWidth, 3, 100), (257, 4, 20_000), .. TiffAfterWidth]), DeadLetterReason.TooManyPixels);
         Add("png bomb", "bomb.png", PngBomb(), DeadLetterReason.TooManyPixels);
         Add("tiff bomb", "bomb.tiff", Tiff([(TiffWidth, 4, 30_000), (257, 4, 30_000), .. TiffAfterWidth[1..]]), DeadLetterReason.TooManyPixels);
@@ -53,6 +52,8 @@ public sealed class BadInputCorpus : IDisposable
         Entries.Add(new("missing", Path.Combine(Root, "missing.jpg"), DeadLetterReason.FileMissing));
         File.WriteAllBytes(Path.Combine(outside, "photo.jpg"), jpeg);
         Entries.Add(new("outside allowed roots", Path.Combine(outside, "photo.jpg"), DeadLetterReason.OutsideAllowedRoots));
+        File.CreateSymbolicLink(Place("symlink leading outside the roots", "escape.jpg", DeadLetterReason.OutsideAllowedRoots), Path.Combine(outside, "photo.jpg"));
+        File.CreateSymbolicLink(Place("symlink to a photo in an allowed root", "link.jpg", null), SharedData.ImageNet100Files[0]);
         Entries.Add(new("4096-byte path", LongPath(jpeg), DeadLetterReason.Unreadable));
 
         Add("cmyk jpeg", "cmyk.jpg", File.ReadAllBytes(CmykFixture()), null);

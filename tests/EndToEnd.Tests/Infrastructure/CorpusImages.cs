@@ -83,7 +83,7 @@ public static class CorpusImages
     /// <summary>A lossy WebP whose VP8 frame header claims 16383×16383 (the 14-bit maximum).</summary>
     public static byte[] WebpClaimingMaximum()
     {
-        var webp = Encode(".webp");
+        var webp = Encode(".webp", null, new ImageEncodingParam(ImwriteFlags.WebPQuality, 90)); // below 100: lossy, a VP8 chunk
         var vp8 = webp.AsSpan().IndexOf("VP8 "u8);
         BinaryPrimitives.WriteUInt16LittleEndian(webp.AsSpan(vp8 + 14), 0x3FFF);
         BinaryPrimitives.WriteUInt16LittleEndian(webp.AsSpan(vp8 + 16), 0x3FFF);
