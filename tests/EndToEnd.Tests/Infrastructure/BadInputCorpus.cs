@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using ImageSearch.Contracts;
 using OpenCvSharp;
 using static ImageSearch.EndToEnd.Tests.CorpusImages;
+using static ImageSearch.TestSupport.ImageBytes;
 
 namespace ImageSearch.EndToEnd.Tests;
 
