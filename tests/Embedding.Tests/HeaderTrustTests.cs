@@ -28,7 +28,7 @@ public sealed class HeaderTrustTests(EmbedderFixture fixture)
     [Fact]
     public void TiffWithTwoWidthsIsJudgedByTheFirstAsLibtiffDecodesIt()
     {
-        var tiff = TestImages.Tiff([(Width, 3, 50), (Width, 3, 100), .. TestImages.TiffAfterWidth]);
+        var tiff = ImageBytes.Tiff([(Width, 3, 50), (Width, 3, 100), .. ImageBytes.TiffAfterWidth]);
 
         Assert.Equal(new ImageHeader(ImageFormat.Tiff, 50, 100), ImageHeaderReader.Read(tiff));
         using var decoded = fixture.Decoder.Decode(tiff);
@@ -39,7 +39,7 @@ public sealed class HeaderTrustTests(EmbedderFixture fixture)
     public void TiffHidingAHugeFirstWidthBehindASmallSecondIsTooManyPixels()
     {
         // 20000 × 20000 first (what libtiff would allocate for), 100 × 100 after: a 10 KB file that would need 1.2 GB.
-        var tiff = TestImages.Tiff([(Width, 4, 20_000), (Width, 3, 100), (257, 4, 20_000), .. TestImages.TiffAfterWidth]);
+        var tiff = ImageBytes.Tiff([(Width, 4, 20_000), (Width, 3, 100), (257, 4, 20_000), .. ImageBytes.TiffAfterWidth]);
 
         var error = Rejected(tiff);
 
@@ -50,7 +50,7 @@ public sealed class HeaderTrustTests(EmbedderFixture fixture)
     [Fact]
     public void TiffWidthWithAnUnexpectedCountIsCorrupt()
     {
-        var tiff = TestImages.Tiff([(Width, 3, 100), .. TestImages.TiffAfterWidth]);
+        var tiff = ImageBytes.Tiff([(Width, 3, 100), .. ImageBytes.TiffAfterWidth]);
         BinaryPrimitives.WriteUInt32LittleEndian(tiff.AsSpan(10 + 4), 2); // count 2: libtiff refuses the directory
 
         Assert.Equal(DeadLetterReason.Corrupt, Rejected(tiff).Reason);
@@ -62,7 +62,7 @@ public sealed class HeaderTrustTests(EmbedderFixture fixture)
     public void DecompressionBombIsTooManyPixelsFromTheHeader(string extension)
     {
         // A few KB that claim 30000 × 30000 (900 megapixels): refused before any decoder allocates.
-        var bytes = extension == ".png" ? PngClaiming(30_000, 30_000) : TestImages.Tiff([(Width, 4, 30_000), (257, 4, 30_000), .. TestImages.TiffAfterWidth[1..]]);
+        var bytes = extension == ".png" ? PngClaiming(30_000, 30_000) : ImageBytes.Tiff([(Width, 4, 30_000), (257, 4, 30_000), .. ImageBytes.TiffAfterWidth[1..]]);
 
         var error = Rejected(bytes);
 
@@ -130,19 +130,7 @@ public sealed class HeaderTrustTests(EmbedderFixture fixture)
         var png = TestImages.Encode(TestImages.Pattern(64, 64), ".png");
         BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(16), width);
         BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(20), height);
-        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), Crc32(png.AsSpan(12, 17)));
+        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), ImageBytes.Crc32(png.AsSpan(12, 17)));
         return png;
-    }
-
-    private static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var bit = 0; bit < 8; bit++)
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-        }
-        return ~crc;
     }
 }

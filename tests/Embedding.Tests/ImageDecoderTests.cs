@@ -104,7 +104,7 @@ public sealed class ImageDecoderTests(EmbedderFixture fixture)
     public void ExifOrientationIsApplied(int minimumSide)
     {
         using var original = TestImages.Pattern(1200, 800);
-        var rotated = TestImages.WithExifOrientation(TestImages.Encode(original, ".jpg"), orientation: 6); // 90° clockwise
+        var rotated = ImageBytes.WithExifOrientation(TestImages.Encode(original, ".jpg"), orientation: 6); // 90° clockwise
 
         using var decoded = _decoder.Decode(rotated, minimumSide);
 

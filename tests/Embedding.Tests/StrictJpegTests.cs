@@ -89,7 +89,7 @@ public sealed class StrictJpegTests(EmbedderFixture fixture)
     public void CmykAndExifFixturesPass()
     {
         using var cmyk = fixture.Decoder.Decode(File.ReadAllBytes(TestImages.Fixture("cmyk.jpg")));
-        using var rotated = fixture.Decoder.Decode(TestImages.WithExifOrientation(TestImages.Jpeg(300, 200), 6));
+        using var rotated = fixture.Decoder.Decode(ImageBytes.WithExifOrientation(TestImages.Jpeg(300, 200), 6));
 
         Assert.Equal(new Size(200, 300), rotated.Size());
     }
