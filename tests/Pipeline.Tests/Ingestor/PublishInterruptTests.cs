@@ -32,7 +32,9 @@ public sealed partial class PublishInterruptTests(RabbitMqFixture rabbit)
         var stopped = clock.Elapsed;
 
         Assert.True(result.ExitCode == 130, $"exit code {result.ExitCode}\n{result.Output}\n{result.Error}");
-        Assert.True(stopped < TimeSpan.FromSeconds(2), $"exited {stopped.TotalSeconds:N1} s after the signal\n{result.Error}");
+        // A bound against a publish that ignores the signal, not a speed target (0.8-1.6 s measured on a loaded 2-core
+        // machine); that it stopped early is the count below, which stays short of the 200,000 rows.
+        Assert.True(stopped < TimeSpan.FromSeconds(15), $"exited {stopped.TotalSeconds:N1} s after the signal\n{result.Error}");
         var published = Published(result.Output);
         Assert.InRange(published, 1, 199_999);
         Assert.Equal((uint)published, await broker.CountAsync(QueueNames.EmbedImage, Cancel));
