@@ -1,5 +1,4 @@
 using ImageSearch.Embedding;
-using ImageSearch.Pipeline.Embedder;
 using ImageSearch.Embedding.Inference;
 using ImageSearch.ServiceDefaults;
 using ImageSearch.ServiceDefaults.Monitoring;

@@ -15,7 +15,6 @@ namespace ImageSearch.Pipeline.Embedder;
 public sealed class IndexBacklogGate(
     BrokerConnection queues,
     IOptions<EmbedderOptions> options,
-    IOptions<BusOptions> bus,
     ILogger<IndexBacklogGate> logger) : BackgroundService
 {
     public ReceiveEndpointSwitch Endpoint { get; } = new(QueueNames.EmbedImage, logger);
@@ -28,7 +27,7 @@ public sealed class IndexBacklogGate(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var max = options.Value.MaxIndexBacklog;
-        if (max == 0 || bus.Value.Transport != BusTransport.RabbitMq)
+        if (max == 0 || !queues.Enabled) // no broker to read on the in-memory transport
             return;
         using var timer = new PeriodicTimer(options.Value.BacklogCheckInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
