@@ -31,7 +31,8 @@ public sealed class BadInputCorpus : IDisposable
         Fifo("fifo-no-writer.jpg");
         _writer = WriteSlowly(Fifo("fifo-with-writer.jpg"), _stop.Token);
         _socket.Bind(new UnixDomainSocketEndPoint(Place("socket", "socket.jpg", DeadLetterReason.NotAFile)));
-        Run("mknod", [Place("device", "device.jpg", DeadLetterReason.NotAFile), "c", "1", "3"]);
+        if (UnixFiles.MakeCharacterDevice(Place("device", "device.jpg", DeadLetterReason.NotAFile), out var whyNot) is null)
+            throw new IOException(whyNot);
         Directory.CreateDirectory(Place("directory", "x.jpg", DeadLetterReason.NotAFile));
         Add("zero-byte", "empty.jpg", [], DeadLetterReason.FileEmpty);
         foreach (var format in new[] { "jpg", "png", "webp", "gif", "tiff" })
@@ -113,8 +114,7 @@ public sealed class BadInputCorpus : IDisposable
     private string Fifo(string name)
     {
         var path = Place(name.Replace(".jpg", "").Replace('-', ' '), name, DeadLetterReason.NotAFile);
-        Run("mkfifo", [path]);
-        return path;
+        return UnixFiles.MakeFifo(path);
     }
 
     /// <summary>Holds the FIFO open (read-write, so the open does not wait for a reader) and writes a byte every 100 ms.</summary>

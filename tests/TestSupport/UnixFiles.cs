@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace ImageSearch.Embedding.Tests;
+namespace ImageSearch.TestSupport;
 
 /// <summary>Files that are not regular files, made the way an attacker or an unlucky mount would leave them.</summary>
-internal static partial class UnixFiles
+public static partial class UnixFiles
 {
     public static string MakeFifo(string path)
     {
