@@ -44,7 +44,9 @@ public sealed class StoreOutageTests(RabbitMqFixture rabbit)
         var (broker, folder) = await QueueAsync(rabbit, Enumerable.Range(1, 20).Select(i => Embedded(i)));
         using var _ = folder;
         var store = new RecordingVectorStore { Down = true };
-        var settings = Settings(Journal(folder), ("Indexer:PauseAfter", "00:00:00"), ("Indexer:RetryMaxInterval", "00:00:00.5"));
+        // Probes up to 3 s apart: while writes still fail (below) the queue is paused, resumed by a probe and paused again,
+        // and each paused spell must outlast one read of the broker's depths (a rabbitmqctl call, about a second).
+        var settings = Settings(Journal(folder), ("Indexer:PauseAfter", "00:00:00"), ("Indexer:RetryMaxInterval", "00:00:03"));
 
         await using var indexer = await TestHosts.StartIndexerAsync(broker, store, settings);
         var pause = indexer.Services.GetRequiredService<OutagePause>();
