@@ -22,7 +22,7 @@ public sealed class ImageEmbedder : IDisposable
     private readonly ImageDecoder _decoder;
     private readonly ImageFileReader _files;
     private readonly ImagePreprocessor _preprocessor;
-    private readonly LargestObjectFinder? _objectFinder;
+    private readonly IObjectRegionFinder? _objectFinder;
     private readonly OnnxFeatureExtractor _extractor;
     private readonly VectorPostProcessor _postProcessor;
     private readonly ArrayPool<float> _inputs;
@@ -42,10 +42,10 @@ public sealed class ImageEmbedder : IDisposable
         _decoder = decoder;
         _files = new ImageFileReader(options);
         _preprocessor = new ImagePreprocessor(model);
-        _objectFinder = _options.ObjectCrop.Enabled ? new LargestObjectFinder(_options.ObjectCrop) : null;
+        _objectFinder = IObjectRegionFinder.Create(_options, logger);
         _extractor = new OnnxFeatureExtractor(model, _options, logger);
         _postProcessor = new VectorPostProcessor(_extractor.FeatureLength, _options.Projection);
-        Model = new EmbeddingModelInfo(model.Id + (_objectFinder is null ? "" : "+crop") + _postProcessor.IdSuffix, _postProcessor.Dimension, _extractor.Provider);
+        Model = new EmbeddingModelInfo(model.Id + _objectFinder?.IdSuffix + _postProcessor.IdSuffix, _postProcessor.Dimension, _extractor.Provider);
         Descriptor = model;
         // Two buffers per concurrent call (one being filled, one in inference); a few callers at once stay pooled.
         _inputs = ArrayPool<float>.Create(_options.MaxBatchSize * _preprocessor.TensorLength, maxArraysPerBucket: 8);
@@ -194,6 +194,7 @@ public sealed class ImageEmbedder : IDisposable
     {
         _extractor.Dispose();
         _preprocessor.Dispose();
+        (_objectFinder as IDisposable)?.Dispose();
     }
 
     private sealed record Batch(int Start, int Count, float[] Input);

@@ -10,13 +10,15 @@ namespace ImageSearch.Embedding.Imaging;
 /// not detail, is what counts.
 /// Thread-safe (no state besides the options).
 /// </summary>
-public sealed class LargestObjectFinder(ObjectCropOptions options)
+public sealed class LargestObjectFinder(ObjectCropOptions options) : IObjectRegionFinder
 {
     private const int WorkingSide = 256;
     private const int BorderWidth = 4;
     // A pixel this far from the background colour (8-bit Lab: L scaled to 0–255, a and b offset by 128) is foreground, whatever
     // Otsu's threshold says: it keeps JPEG noise on an empty backdrop from becoming an "object".
     private const double MinForegroundDistance = 20;
+
+    public string IdSuffix => "+crop";
 
     /// <summary>The region of <paramref name="bgr"/> to embed: the object's box with its margin, or the whole image.</summary>
     public Rect Find(Mat bgr)
@@ -55,18 +57,8 @@ public sealed class LargestObjectFinder(ObjectCropOptions options)
         var largest = contours.MaxBy(c => Cv2.ContourArea(c))!;
         if (Cv2.ContourArea(largest) < options.MinObjectArea * small.Width * small.Height)
             return whole;
-        return Expand(Cv2.BoundingRect(largest), 1 / scale, whole);
-    }
-
-    private Rect Expand(Rect box, double scale, Rect whole)
-    {
-        var marginX = box.Width * options.Margin;
-        var marginY = box.Height * options.Margin;
-        var left = (int)Math.Floor((box.X - marginX) * scale);
-        var top = (int)Math.Floor((box.Y - marginY) * scale);
-        var right = (int)Math.Ceiling((box.Right + marginX) * scale);
-        var bottom = (int)Math.Ceiling((box.Bottom + marginY) * scale);
-        return Rect.FromLTRB(Math.Max(0, left), Math.Max(0, top), Math.Min(whole.Right, right), Math.Min(whole.Bottom, bottom));
+        var box = Cv2.BoundingRect(largest);
+        return CropRegion.Expand(box.Left / scale, box.Top / scale, box.Right / scale, box.Bottom / scale, options.Margin, bgr.Size());
     }
 
     private static List<Vec3b> BorderPixels(Vec3b[] pixels, int width, int height)

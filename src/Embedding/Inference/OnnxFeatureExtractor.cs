@@ -65,7 +65,7 @@ internal sealed class OnnxFeatureExtractor : IDisposable
         _session.Run(_runOptions, _inputNames, [inputValue], _outputNames, [outputValue]);
     }
 
-    private static (InferenceSession, ExecutionProvider) CreateSession(byte[] model, EmbeddingOptions options, ILogger logger)
+    internal static (InferenceSession, ExecutionProvider) CreateSession(byte[] model, EmbeddingOptions options, ILogger logger)
     {
         if (options.ExecutionProvider == ExecutionProvider.Cuda)
         {
