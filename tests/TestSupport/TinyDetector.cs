@@ -1,20 +1,21 @@
 using ImageSearch.Embedding.Detection;
 using ImageSearch.Embedding.Onnx.Graph;
 
-namespace ImageSearch.Embedding.Tests;
+namespace ImageSearch.TestSupport;
 
 /// <summary>
 /// A box the tiny detector emits, in detector-input pixels (centre and size), with YOLOv5's objectness and per-class scores.
 /// YOLOv8 has no objectness: its graph emits the class scores alone.
 /// </summary>
-internal sealed record FakeBox(float CentreX, float CentreY, float Width, float Height, float Objectness, params float[] ClassScores);
+public sealed record FakeBox(float CentreX, float CentreY, float Width, float Height, float Objectness, params float[] ClassScores);
 
 /// <summary>
 /// Builds an ONNX "detector" that emits known boxes in a YOLO layout, whatever image it is given: a constant output plus
 /// 0 × the mean of the input, so the input is read and the graph is an ordinary image-in, boxes-out model for the code
 /// under test. What it proves is the decoding, suppression, letterbox mapping and crop around the model, not detection.
+/// Shared by the embedding tests and the object-crop benchmark.
 /// </summary>
-internal static class TinyDetector
+public static class TinyDetector
 {
     public const string InputName = "images";
     public const string OutputName = "output0";
