@@ -39,9 +39,11 @@ public sealed class OnnxObjectDetector : IObjectRegionFinder, IDisposable
         {
             if (_session.InputMetadata.Count != 1)
                 throw new InvalidDataException($"detector {path} has {_session.InputMetadata.Count} inputs; expected one image input");
-            var (inputName, input) = _session.InputMetadata.Single();
+            var inputName = _session.InputNames[0];
+            var input = _session.InputMetadata[inputName];
             _input = ReadInputSize(input, path);
-            var (outputName, output) = _session.OutputMetadata.First();
+            var outputName = _session.OutputNames[0]; // the boxes: Ultralytics detection exports have this one output
+            var output = _session.OutputMetadata[outputName];
             if (input.ElementDataType != TensorElementType.Float || output.ElementDataType != TensorElementType.Float)
                 throw new InvalidDataException($"detector {path} must take and give float32 tensors (it takes {input.ElementDataType}, gives {output.ElementDataType}); export it without half precision");
             var dims = output.Dimensions.Select(d => (long)d).ToArray();

@@ -45,29 +45,52 @@ public static class YoloOutput
             throw new InvalidDataException($"class {missing} was asked for, but the detector scores {classCount} classes");
         var v5 = layout == DetectorLayout.YoloV5;
         var count = (int)(v5 ? shape[1] : shape[2]);
-        var values = v5 ? (int)shape[2] : (int)shape[1];
-        // Value k of box i: YOLOv5 stores each box's values together, YOLOv8 each value's boxes together.
-        var (boxStride, valueStride) = v5 ? (values, 1) : (1, count);
+        if (data.Length < count * (long)(v5 ? shape[2] : shape[1]))
+            throw new InvalidDataException($"detector output holds {data.Length} values, fewer than its shape [{string.Join(',', shape)}] says");
+        var allowed = Enumerable.Range(0, classCount).Select(c => classes.Count == 0 || classes.Contains(c)).ToArray();
+        return v5 ? DecodeYoloV5(data, count, allowed, confidence) : DecodeYoloV8(data, count, allowed, confidence);
+    }
+
+    /// <summary>Each box's values lie together: cx, cy, w, h, objectness, class scores.</summary>
+    private static List<DetectedBox> DecodeYoloV5(ReadOnlySpan<float> data, int count, bool[] allowed, float confidence)
+    {
+        var values = 5 + allowed.Length;
         var boxes = new List<DetectedBox>();
         for (var i = 0; i < count; i++)
         {
-            var at = i * boxStride;
-            var objectness = v5 ? data[at + 4 * valueStride] : 1f;
-            if (objectness < confidence)
+            var box = data.Slice(i * values, values);
+            if (box[4] < confidence)
                 continue; // class scores are at most 1, so the product cannot reach the confidence either
-            var first = v5 ? 5 : 4;
             var (best, bestClass) = (float.MinValue, -1);
-            for (var c = 0; c < classCount; c++)
-            {
-                var score = data[at + (first + c) * valueStride];
-                if (score > best && (classes.Count == 0 || classes.Contains(c)))
-                    (best, bestClass) = (score, c);
-            }
-            var boxScore = objectness * best;
-            if (bestClass < 0 || boxScore < confidence)
-                continue;
-            boxes.Add(DetectedBox.FromCentre(data[at], data[at + valueStride], data[at + 2 * valueStride], data[at + 3 * valueStride], boxScore, bestClass));
+            for (var c = 0; c < allowed.Length; c++)
+                if (allowed[c] && box[5 + c] > best)
+                    (best, bestClass) = (box[5 + c], c);
+            if (bestClass >= 0 && box[4] * best >= confidence)
+                boxes.Add(DetectedBox.FromCentre(box[0], box[1], box[2], box[3], box[4] * best, bestClass));
         }
+        return boxes;
+    }
+
+    /// <summary>Each value's boxes lie together (cx of every box, then cy, …), so the best class is found a row at a time, in memory order.</summary>
+    private static List<DetectedBox> DecodeYoloV8(ReadOnlySpan<float> data, int count, bool[] allowed, float confidence)
+    {
+        var best = new float[count];
+        var bestClass = new int[count];
+        Array.Fill(best, float.MinValue);
+        Array.Fill(bestClass, -1);
+        for (var c = 0; c < allowed.Length; c++)
+        {
+            if (!allowed[c])
+                continue;
+            var row = data.Slice((4 + c) * count, count);
+            for (var i = 0; i < count; i++)
+                if (row[i] > best[i])
+                    (best[i], bestClass[i]) = (row[i], c);
+        }
+        var boxes = new List<DetectedBox>();
+        for (var i = 0; i < count; i++)
+            if (bestClass[i] >= 0 && best[i] >= confidence)
+                boxes.Add(DetectedBox.FromCentre(data[i], data[count + i], data[2 * count + i], data[3 * count + i], best[i], bestClass[i]));
         return boxes;
     }
 }
