@@ -42,7 +42,7 @@ public sealed class ObjectCropOptions : IValidatableObject
     [Range(0.0, 1.0)]
     public double Iou { get; set; } = 0.45;
 
-    /// <summary>Detector input side in pixels when the model's own is dynamic; 0 = the model's, or 640 when it has none.</summary>
+    /// <summary>Detector input side in pixels (a multiple of 32) when the model's own is dynamic; 0 = the model's, or 640 when it has none.</summary>
     [Range(0, 8192)]
     public int InputSize { get; set; }
 
@@ -63,7 +63,7 @@ public sealed class ObjectCropOptions : IValidatableObject
             yield return new ValidationResult($"detector model not found: {ResolveDetectorPath()}", [nameof(Detector)]);
         if (Classes.Any(c => c < 0))
             yield return new ValidationResult("class indices must not be negative", [nameof(Classes)]);
-        if (InputSize is > 0 and < 32)
-            yield return new ValidationResult("the detector input must be at least 32 pixels", [nameof(InputSize)]);
+        if (InputSize % 32 != 0)
+            yield return new ValidationResult("the detector input side must be a multiple of 32 (YOLO's largest stride)", [nameof(InputSize)]);
     }
 }

@@ -54,6 +54,7 @@ public sealed class AddEmbeddingTests(EmbedderFixture fixture)
     [InlineData("Embedding:Projection:Dimension", "-1", "Projection:Dimension")]
     [InlineData("Embedding:ObjectCrop:Margin", "1.5", "ObjectCrop:Margin")]
     [InlineData("Embedding:ObjectCrop:Detector", "/nowhere/yolov8n.onnx", "detector model not found")]
+    [InlineData("Embedding:ObjectCrop:InputSize", "500", "multiple of 32")]
     [InlineData("Embedding:Model", "/nowhere/model.json", "model descriptor not found")]
     [InlineData("Embedding:MinSide", "0", "MinSide")]
     public async Task InvalidSettingsStopTheHostAtStart(string key, string value, string expected)
