@@ -125,7 +125,7 @@ public sealed class ObjectCropBenchmark : IBenchmark
         text.AppendLine("`dotnet run -c Release --project bench/Benchmarks -- crop`: 64 imagenet-100 JPEG files to vectors (batch 32, CPU), the three setups taking turns " +
             $"({Sweeps} passes each: best img/s, median CPU ms per image), and the region finder alone on decoded photos, one at a time. " +
             $"The detector is the tests' tiny graph with a YOLOv8n-sized output (640×640 input, [1, {4 + Classes}, {Boxes}]): it measures letterboxing, the session call, decoding {Boxes} candidates and suppression. " +
-            "**A real detector adds its own inference on top** (YOLOv8n is about 8.7 GFLOPs at 640, several times ResNet18's 1.8 at 224, so on a CPU expect it to cost more than the embedding itself); not measured here, as no weights ship.");
+            "**A real detector adds its own inference on top** (YOLOv8n is about 9 GFLOPs at 640×640, some five times ResNet18's 1.8 at 224×224, so on a CPU expect it to cost more than the embedding itself); not measured here, as no weights ship.");
         text.AppendLine();
         text.AppendLine("| crop | model id | finder alone (ms/img) | finder alone (CPU ms/img) | end to end (img/s) | end to end (CPU ms/img) | CPU vs no crop |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|");
