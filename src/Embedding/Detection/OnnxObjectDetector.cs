@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ImageSearch.Embedding.Imaging;
@@ -123,7 +124,8 @@ public sealed class OnnxObjectDetector : IObjectRegionFinder, IDisposable
 
     private string Fingerprint(byte[] model)
     {
-        var settings = $"{_options.Confidence:R}|{_options.Iou:R}|{_options.Margin:R}|{_options.MinObjectArea:R}|{_input.Width}x{_input.Height}|{string.Join(',', _classes.Order())}";
+        // Invariant culture: the same settings must give the same id on every machine, whatever its locale.
+        var settings = string.Create(CultureInfo.InvariantCulture, $"{_options.Confidence:R}|{_options.Iou:R}|{_options.Margin:R}|{_options.MinObjectArea:R}|{_input.Width}x{_input.Height}|{string.Join(',', _classes.Order())}");
         var hash = SHA256.HashData([.. SHA256.HashData(model), .. Encoding.UTF8.GetBytes(settings)]);
         return Convert.ToHexStringLower(hash)[..8];
     }
