@@ -57,7 +57,9 @@ public static class ModelQuantizer
         }
         var descriptor = source with { Id = id, Onnx = onnx, MeanImage = meanImage };
         var path = Path.Combine(folder, $"{id}.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(descriptor, Json));
+        var json = JsonSerializer.SerializeToNode(descriptor, Json)!.AsObject();
+        json.Remove(nameof(ModelDescriptor.OnnxPath).ToLowerInvariant()[0] + nameof(ModelDescriptor.OnnxPath)[1..]); // derived, not a setting
+        File.WriteAllText(path, json.ToJsonString(Json));
         return path;
     }
 }
