@@ -30,6 +30,7 @@ public sealed class CpuPeerBenchmark : IBenchmark
         var fp32 = ModelDescriptor.Load(options.Value.ResolveModelPath());
         var int8 = ModelDescriptor.Load(arguments.Get("int8", "") is { Length: > 0 } given ? given : QuantizeInto(fp32, Path.Combine(data, "imagenet-100"), Path.Combine(Path.GetTempPath(), "imagesearch-int8-bench")));
         var missingPeer = TorchPeer.Missing();
+        var loadBefore = LoadAverage();
 
         using var floatEmbedder = EmbeddingSetup.Embedder(options, fp32);
         using var int8Embedder = EmbeddingSetup.Embedder(options, int8);
@@ -64,7 +65,8 @@ public sealed class CpuPeerBenchmark : IBenchmark
             Console.WriteLine($"round {round + 1}/{rounds}: " + string.Join(", ", runs.Where(r => r.Value.Count > 0).Select(r => $"{r.Key} {r.Value[^1]:F1} img/s")));
         }
 
-        var markdown = Report(files.Count, rounds, runs, inference, missingPeer);
+        var markdown = Report(files.Count, rounds, runs, inference, missingPeer)
+            + $"\nLoad average (1 min) of the machine: {loadBefore} before the rounds, {LoadAverage()} after; other jobs share it, so compare the ratios of one run, not absolute numbers across runs.\n";
         Console.WriteLine(markdown);
         BenchmarkReport.Write(Name, markdown);
         return 0;
@@ -104,6 +106,8 @@ public sealed class CpuPeerBenchmark : IBenchmark
             ends.Keys.Select(who => (who, (IReadOnlyList<double>)[ends[who], models.GetValueOrDefault(who)])).ToList()));
         return text.ToString();
     }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     private static double Median(List<double> values)
     {
