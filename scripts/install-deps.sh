@@ -3,12 +3,16 @@
 #   scripts/install-deps.sh          runtime: OpenCV's native dependencies
 #   scripts/install-deps.sh --tests  also RabbitMQ and Chromium for the end-to-end and browser tests, and docker-compose
 #                                    (its `config` validates compose/docker-compose.yml; no Docker engine needed)
+#   scripts/install-deps.sh --bench  also Debian's PyTorch for the benchmarks' CPU peer (bench/peers); never needed by tests
 set -euo pipefail
 
 packages=(libgtk-3-0)
-if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(rabbitmq-server chromium docker-compose)
-fi
+for flag in "$@"; do
+  case "$flag" in
+    --tests) packages+=(rabbitmq-server chromium docker-compose) ;;
+    --bench) packages+=(python3-torch python3-torchvision python3-pil) ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

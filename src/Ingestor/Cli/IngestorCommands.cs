@@ -4,10 +4,11 @@ namespace ImageSearch.Ingestor.Cli;
 
 public static class IngestorCommands
 {
-    public static RootCommand Create() => new("Publishes images to the embedding pipeline and manages its dead letters and faulted messages.")
+    public static RootCommand Create() => new("Publishes images to the embedding pipeline, manages its dead letters and faulted messages, and quantizes the model.")
     {
         PublishCommand.Create(),
         DeadLettersCommand.Create(),
         ErrorsCommand.Create(),
+        QuantizeCommand.Create(),
     };
 }

@@ -99,6 +99,8 @@ public sealed class OnnxAttribute
 
     public float? AsFloat() => Read(FloatField, (_, s) => s.ReadFloat()).Cast<float?>().LastOrDefault();
 
+    public string? AsString() => Read(StringField, (_, s) => s.ReadString()).LastOrDefault();
+
     public long[] AsInts() => Read(IntsField, (tag, s) =>
     {
         var values = new List<long>();

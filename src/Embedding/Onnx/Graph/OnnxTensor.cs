@@ -38,6 +38,9 @@ public sealed class OnnxTensor
     public static OnnxTensor FromInt64s(string name, long[] dims, ReadOnlySpan<long> values) =>
         new(name, OnnxDataType.Int64, dims, MemoryMarshal.AsBytes(values).ToArray());
 
+    public static OnnxTensor FromInt32s(string name, long[] dims, ReadOnlySpan<int> values) =>
+        new(name, OnnxDataType.Int32, dims, MemoryMarshal.AsBytes(values).ToArray());
+
     public float[] ToFloats() => Type == OnnxDataType.Float
         ? MemoryMarshal.Cast<byte, float>(RawData).ToArray()
         : throw new InvalidDataException($"tensor '{TensorName}' holds {Type}, not float");
