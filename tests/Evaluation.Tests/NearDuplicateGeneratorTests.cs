@@ -50,7 +50,7 @@ public sealed class NearDuplicateGeneratorTests
         {
             using var image = Cv2.ImRead(copy.Path, ImreadModes.Color);
             Assert.False(image.Empty(), $"{copy.Edit} copy {copy.Path} does not decode");
-            Assert.True(image.Width >= 16 && image.Height >= 16, $"{copy.Edit} copy is {image.Width}×{image.Height}");
+            Assert.True(Math.Min(image.Width, image.Height) >= 32, $"{copy.Edit} copy is {image.Width}×{image.Height}: the embedder refuses a side under 32");
         }
         // Each edit's two copies come from two different photos.
         Assert.All(edits, edit => Assert.Equal(2, copies.Where(c => c.Edit == edit).Select(c => c.Original).Distinct().Count()));

@@ -11,6 +11,9 @@ public static class NearDuplicateEditor
     /// <summary>JPEG quality of the copies, except <see cref="ImageEdit.Jpeg20"/>: high, so the edit is what changes.</summary>
     public const int CopyQuality = 92;
 
+    /// <summary>Shortest side a rescaled copy keeps (the embedder refuses images under 32 pixels).</summary>
+    public const int MinShorterSide = 48;
+
     private static readonly string[] Captions = ["SALE", "© 2026", "holiday", "look!", "#tbt", "best day", "for sale", "sample"];
 
     /// <summary>The edited copy, encoded as JPEG.</summary>
@@ -28,15 +31,16 @@ public static class NearDuplicateEditor
         {
             case ImageEdit.Crop:
             {
-                var (cw, ch) = ((int)(w * Between(random, 0.60, 0.85)), (int)(h * Between(random, 0.60, 0.85)));
+                var (cw, ch) = ((int)(w * Between(random, 0.35, 0.60)), (int)(h * Between(random, 0.35, 0.60)));
                 var window = new Rect(random.Next(w - cw + 1), random.Next(h - ch + 1), cw, ch);
                 return new Mat(photo, window).Clone();
             }
             case ImageEdit.Rescale:
             {
-                var scale = Between(random, 0.25, 0.50);
+                // Never below MinShorterSide: smaller images are refused by the decoder's minimum side, not searched.
+                var scale = Math.Max(Between(random, 0.12, 0.25), (double)MinShorterSide / Math.Min(w, h));
                 var result = new Mat();
-                Cv2.Resize(photo, result, new Size(Math.Max(1, (int)(w * scale)), Math.Max(1, (int)(h * scale))), interpolation: InterpolationFlags.Area);
+                Cv2.Resize(photo, result, new Size((int)Math.Round(w * scale), (int)Math.Round(h * scale)), interpolation: InterpolationFlags.Area);
                 return result;
             }
             case ImageEdit.Jpeg20:
@@ -52,7 +56,7 @@ public static class NearDuplicateEditor
             }
             case ImageEdit.Brightness:
             {
-                var offset = (random.Next(2) == 0 ? -1 : 1) * random.Next(40, 71);
+                var offset = (random.Next(2) == 0 ? -1 : 1) * random.Next(70, 111);
                 var result = new Mat();
                 photo.ConvertTo(result, photo.Type(), 1, offset);
                 return result;
@@ -66,7 +70,7 @@ public static class NearDuplicateEditor
                 return Caption(photo, random);
             case ImageEdit.Border:
             {
-                var side = (int)(Math.Min(w, h) * Between(random, 0.05, 0.15));
+                var side = (int)(Math.Min(w, h) * Between(random, 0.15, 0.30));
                 var colour = new Scalar(random.Next(256), random.Next(256), random.Next(256));
                 var result = new Mat();
                 Cv2.CopyMakeBorder(photo, result, side, side, side, side, BorderTypes.Constant, colour);
@@ -77,15 +81,15 @@ public static class NearDuplicateEditor
         }
     }
 
-    /// <summary>White text with a black outline, about a tenth of the height tall, somewhere in the lower half.</summary>
+    /// <summary>White text with a black outline, about a fifth of the height tall, anywhere (a long caption may run off the edge).</summary>
     private static Mat Caption(Mat photo, Random random)
     {
         var result = photo.Clone();
         var text = Captions[random.Next(Captions.Length)];
-        var scale = photo.Height / 250.0;
+        var scale = photo.Height / 110.0;
         var thickness = Math.Max(1, (int)Math.Round(scale * 2));
         var size = Cv2.GetTextSize(text, HersheyFonts.HersheySimplex, scale, thickness, out _);
-        var origin = new Point(random.Next(Math.Max(1, photo.Width - size.Width)), photo.Height / 2 + random.Next(Math.Max(1, photo.Height / 2 - size.Height)) + size.Height);
+        var origin = new Point(random.Next(Math.Max(1, photo.Width - size.Width)), random.Next(Math.Max(1, photo.Height - size.Height)) + size.Height);
         Cv2.PutText(result, text, origin, HersheyFonts.HersheySimplex, scale, Scalar.Black, thickness + 2, LineTypes.AntiAlias);
         Cv2.PutText(result, text, origin, HersheyFonts.HersheySimplex, scale, Scalar.White, thickness, LineTypes.AntiAlias);
         return result;
