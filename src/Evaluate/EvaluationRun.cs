@@ -49,8 +49,10 @@ internal sealed class EvaluationRun
             var duplicate = configurations.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
                 throw new FormatException($"configuration name '{duplicate.Key}' is used twice");
-            var evaluator = new Evaluator(Settings(result), logging);
-            var rows = await evaluator.RunAsync(configurations, sets(), result.GetValue(_k), cancellationToken);
+            var settings = Settings(result);
+            foreach (var configuration in configurations)
+                configuration.Options(settings); // a typo fails now, before any copies are written or images embedded
+            var rows = await new Evaluator(settings, logging).RunAsync(configurations, sets(), result.GetValue(_k), cancellationToken);
             Write(rows, OutputFolder(result));
             return 0;
         }
