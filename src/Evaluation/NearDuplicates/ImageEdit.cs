@@ -3,7 +3,7 @@ namespace ImageSearch.Evaluation.NearDuplicates;
 /// <summary>The edits a near-duplicate copy may carry: what people do to a photo before it comes back as a query.</summary>
 public enum ImageEdit
 {
-    /// <summary>Keeps a random window of 35–60 % of each side (12–36 % of the area).</summary>
+    /// <summary>Keeps a random window of 35–60 % of each side (12–36 % of the area), at least 48 pixels a side.</summary>
     Crop,
     /// <summary>Shrinks to 12–25 % of each side, keeping the shorter side at least 48 pixels.</summary>
     Rescale,

@@ -11,7 +11,7 @@ public static class NearDuplicateEditor
     /// <summary>JPEG quality of the copies, except <see cref="ImageEdit.Jpeg20"/>: high, so the edit is what changes.</summary>
     public const int CopyQuality = 92;
 
-    /// <summary>Shortest side a rescaled copy keeps (the embedder refuses images under 32 pixels).</summary>
+    /// <summary>Shortest side a cropped or rescaled copy keeps (the embedder refuses images under 32 pixels).</summary>
     public const int MinShorterSide = 48;
 
     private static readonly string[] Captions = ["SALE", "© 2026", "holiday", "look!", "#tbt", "best day", "for sale", "sample"];
@@ -31,7 +31,7 @@ public static class NearDuplicateEditor
         {
             case ImageEdit.Crop:
             {
-                var (cw, ch) = ((int)(w * Between(random, 0.35, 0.60)), (int)(h * Between(random, 0.35, 0.60)));
+                var (cw, ch) = (Floored(w * Between(random, 0.35, 0.60), w), Floored(h * Between(random, 0.35, 0.60), h));
                 var window = new Rect(random.Next(w - cw + 1), random.Next(h - ch + 1), cw, ch);
                 return new Mat(photo, window).Clone();
             }
@@ -94,6 +94,9 @@ public static class NearDuplicateEditor
         Cv2.PutText(result, text, origin, HersheyFonts.HersheySimplex, scale, Scalar.White, thickness, LineTypes.AntiAlias);
         return result;
     }
+
+    /// <summary>A side of <paramref name="size"/> pixels, but at least <see cref="MinShorterSide"/> where the photo has that many.</summary>
+    private static int Floored(double size, int photoSide) => Math.Max((int)size, Math.Min(photoSide, MinShorterSide));
 
     private static double Between(Random random, double low, double high) => low + random.NextDouble() * (high - low);
 }
