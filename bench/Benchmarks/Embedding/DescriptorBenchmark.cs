@@ -23,7 +23,7 @@ public sealed class DescriptorBenchmark : IBenchmark
     private static readonly string[] Known = ["gap", "gem3", "rmac", "gap-flip", "gem3-flip", "rmac-flip", "gem3-ms", "rmac-ms", "gem3-ms-flip", "rmac-ms-flip"];
 
     public string Name => "descriptors";
-    public string Description => $"descriptor kinds on the class and near-duplicate protocols [--configs {string.Join(',', Known)}] [--copies 450] [--seed 42] [--data DIR]";
+    public string Description => $"descriptor kinds on the class and near-duplicate protocols [--configs {string.Join(',', Known)}] [--copies 450] [--seed 42] [--section descriptors] [--data DIR]";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -32,6 +32,7 @@ public sealed class DescriptorBenchmark : IBenchmark
         var configurations = arguments.Get("configs", string.Join(',', Known)).Split(',').Select(Configuration).ToList();
         var copies = arguments.Integer("copies", 450);
         var seed = arguments.Integer("seed", 42);
+        var section = arguments.Get("section", Name); // a second run of other kinds can keep the first one's section
 
         var classSet = ClassProtocol.Load(data);
         // The eval benchmark's near-duplicate protocol: the 100 imagenet-100 photos and a seeded choice of imagenet-1k-samples
@@ -50,7 +51,7 @@ public sealed class DescriptorBenchmark : IBenchmark
         foreach (var configuration in configurations)
         {
             rows.AddRange(await evaluator.RunAsync([configuration], [classSet, nearDuplicates], 10, cancellationToken));
-            BenchmarkReport.Write("descriptors", Report(rows, configurations.TakeWhile(c => c != configuration).Append(configuration).ToList(), classSet.Name, nearDuplicates.Name, copies, seed));
+            BenchmarkReport.Write(section, Report(rows, configurations.TakeWhile(c => c != configuration).Append(configuration).ToList(), classSet.Name, nearDuplicates.Name, copies, seed));
         }
         return 0;
     }
