@@ -71,6 +71,8 @@ public sealed class EmbeddingOptions : IValidatableObject
 
     public ObjectCropOptions ObjectCrop { get; set; } = new();
 
+    public Descriptors.DescriptorOptions Descriptor { get; set; } = new();
+
     /// <summary>The descriptor's full path, resolved as documented on <see cref="Model"/>.</summary>
     public string ResolveModelPath() =>
         string.IsNullOrWhiteSpace(Model) ? Path.Combine(AppContext.BaseDirectory, ShippedModel) : Path.GetFullPath(Model);
@@ -81,7 +83,7 @@ public sealed class EmbeddingOptions : IValidatableObject
             yield return new ValidationResult($"model descriptor not found: {ResolveModelPath()}", [nameof(Model)]);
         if (AllowedRoots.Any(string.IsNullOrWhiteSpace))
             yield return new ValidationResult("allowed roots must not be blank", [nameof(AllowedRoots)]);
-        foreach (var (name, section) in new (string, object)[] { (nameof(Projection), Projection), (nameof(ObjectCrop), ObjectCrop) })
+        foreach (var (name, section) in new (string, object)[] { (nameof(Projection), Projection), (nameof(ObjectCrop), ObjectCrop), (nameof(Descriptor), Descriptor) })
         {
             var nested = new List<ValidationResult>();
             Validator.TryValidateObject(section, new ValidationContext(section), nested, validateAllProperties: true);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using ImageSearch.Embedding.Descriptors;
 using ImageSearch.Embedding.Imaging;
 using ImageSearch.Embedding.Inference;
 using ImageSearch.Embedding.Model;
@@ -21,9 +22,8 @@ public sealed class ImageEmbedder : IDisposable
     private readonly EmbeddingOptions _options;
     private readonly ImageDecoder _decoder;
     private readonly ImageFileReader _files;
-    private readonly ImagePreprocessor _preprocessor;
     private readonly IObjectRegionFinder? _objectFinder;
-    private readonly OnnxFeatureExtractor _extractor;
+    private readonly DescriptorExtractor _extractor;
     private readonly VectorPostProcessor _postProcessor;
     private readonly ArrayPool<float> _inputs;
     private readonly ArrayPool<float> _outputs;
@@ -41,14 +41,13 @@ public sealed class ImageEmbedder : IDisposable
         _logger = logger;
         _decoder = decoder;
         _files = new ImageFileReader(options);
-        _preprocessor = new ImagePreprocessor(model);
         _objectFinder = IObjectRegionFinder.Create(_options, logger);
-        _extractor = new OnnxFeatureExtractor(model, _options, logger);
+        _extractor = new DescriptorExtractor(model, _options, logger);
         _postProcessor = new VectorPostProcessor(_extractor.FeatureLength, _options.Projection);
-        Model = new EmbeddingModelInfo(model.Id + _objectFinder?.IdSuffix + _postProcessor.IdSuffix, _postProcessor.Dimension, _extractor.Provider);
+        Model = new EmbeddingModelInfo(model.Id + _extractor.IdSuffix + _objectFinder?.IdSuffix + _postProcessor.IdSuffix, _postProcessor.Dimension, _extractor.Provider);
         Descriptor = model;
         // Two buffers per concurrent call (one being filled, one in inference); a few callers at once stay pooled.
-        _inputs = ArrayPool<float>.Create(_options.MaxBatchSize * _preprocessor.TensorLength, maxArraysPerBucket: 8);
+        _inputs = ArrayPool<float>.Create(_options.MaxBatchSize * _extractor.TensorLength, maxArraysPerBucket: 8);
         _outputs = ArrayPool<float>.Create(_options.MaxBatchSize * _extractor.FeatureLength, maxArraysPerBucket: 8);
     }
 
@@ -58,7 +57,7 @@ public sealed class ImageEmbedder : IDisposable
     public ModelDescriptor Descriptor { get; }
 
     /// <summary>The session alone, for benchmarks that time inference without decoding.</summary>
-    internal OnnxFeatureExtractor Extractor => _extractor;
+    internal OnnxFeatureExtractor Extractor => _extractor.Extractor;
 
     public Task<IReadOnlyList<EmbeddingResult>> EmbedFilesAsync(IReadOnlyList<string> paths, CancellationToken ct) =>
         EmbedAsync(Files(paths), Preparation.Parallel(_options.DecodeParallelism), ct);
@@ -87,7 +86,7 @@ public sealed class ImageEmbedder : IDisposable
     /// spanning half the photo still reaches the model at full resolution.
     /// </summary>
     private int MinimumSide => !_options.ReducedDecoding ? 0
-        : _objectFinder is null ? _preprocessor.MinimumSourceSide : 2 * _preprocessor.MinimumSourceSide;
+        : _objectFinder is null ? _extractor.MinimumSourceSide : 2 * _extractor.MinimumSourceSide;
 
     private async Task<IReadOnlyList<EmbeddingResult>> EmbedAsync(Source source, Preparation preparation, CancellationToken ct)
     {
@@ -100,7 +99,7 @@ public sealed class ImageEmbedder : IDisposable
             {
                 if (preparation.Tracker is not null)
                     await inference; // a tracked image is never in hand while the model runs: a crash in the model is not its fault
-                var batch = new Batch(start, Math.Min(_options.MaxBatchSize, count - start), _inputs.Rent(_options.MaxBatchSize * _preprocessor.TensorLength));
+                var batch = new Batch(start, Math.Min(_options.MaxBatchSize, count - start), _inputs.Rent(_options.MaxBatchSize * _extractor.TensorLength));
                 try
                 {
                     await PrepareAsync(batch, source, preparation, results, ct);
@@ -134,7 +133,7 @@ public sealed class ImageEmbedder : IDisposable
             {
                 using var image = await source.Decode(index, token);
                 using var objectRegion = _objectFinder is null ? null : new Mat(image, _objectFinder.Find(image));
-                _preprocessor.Write(objectRegion ?? image, batch.Input.AsSpan(slot * _preprocessor.TensorLength, _preprocessor.TensorLength));
+                _extractor.Write(objectRegion ?? image, batch.Input.AsSpan(slot * _extractor.TensorLength, _extractor.TensorLength));
             }
             catch (ImageRejectedException e)
             {
@@ -168,7 +167,7 @@ public sealed class ImageEmbedder : IDisposable
             // Failed images left holes: move the good slots together so the model only sees real images.
             Span<int> owners = stackalloc int[batch.Count];
             var good = 0;
-            var length = _preprocessor.TensorLength;
+            var length = _extractor.TensorLength;
             for (var slot = 0; slot < batch.Count; slot++)
             {
                 if (results[batch.Start + slot] is not null)
@@ -193,7 +192,6 @@ public sealed class ImageEmbedder : IDisposable
     public void Dispose()
     {
         _extractor.Dispose();
-        _preprocessor.Dispose();
         (_objectFinder as IDisposable)?.Dispose();
     }
 

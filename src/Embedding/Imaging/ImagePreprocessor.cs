@@ -36,6 +36,9 @@ public sealed class ImagePreprocessor : IDisposable
     /// <summary>Floats per image in the input tensor (3 × height × width).</summary>
     public int TensorLength => 3 * _plane;
 
+    /// <summary>The model input's height and width, in pixels.</summary>
+    public (int Height, int Width) InputSize => (_model.Height, _model.Width);
+
     /// <summary>The smallest decoded side that loses nothing at this input size; reduced decoding must not go below it.</summary>
     public int MinimumSourceSide => Math.Max(_model.Width, _model.Height);
 
@@ -97,13 +100,24 @@ public sealed class ImagePreprocessor : IDisposable
         }
     }
 
+    /// <summary>The descriptor's mean image, resized when the model runs at another input size (multi-scale descriptors).</summary>
     private static float[] LoadMeanImage(ModelDescriptor model, MeanImageReference reference)
     {
         var (dims, values) = OnnxInitializer.ReadFloats(Path.Combine(model.Directory, reference.Onnx), reference.Initializer);
-        if (values.Length != 3 * model.Width * model.Height || dims[^1] != model.Width || dims[^2] != model.Height)
-            throw new InvalidDataException(
-                $"mean image '{reference.Initializer}' has shape [{string.Join(',', dims)}], expected [1,3,{model.Height},{model.Width}]");
-        return values;
+        if (dims.Length < 3 || values.Length != 3 * dims[^1] * dims[^2])
+            throw new InvalidDataException($"mean image '{reference.Initializer}' has shape [{string.Join(',', dims)}], expected [1,3,height,width]");
+        if (dims[^1] == model.Width && dims[^2] == model.Height)
+            return values;
+        var (height, width) = ((int)dims[^2], (int)dims[^1]);
+        var resized = new float[3 * model.Width * model.Height];
+        for (var c = 0; c < 3; c++)
+        {
+            using var plane = Mat.FromPixelData(height, width, MatType.CV_32FC1, values[(c * height * width)..((c + 1) * height * width)]);
+            using var scaled = plane.Resize(new Size(model.Width, model.Height), interpolation: InterpolationFlags.Linear);
+            scaled.GetArray(out float[] data);
+            data.CopyTo(resized, c * model.Width * model.Height);
+        }
+        return resized;
     }
 
     public void Dispose()

@@ -19,10 +19,19 @@ internal sealed class OnnxFeatureExtractor : IDisposable
     private readonly string[] _outputNames;
     private readonly long[] _inputShape;  // [batch, 3, height, width]; batch is set per run
     private readonly long[] _outputShape; // [batch, features...]
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Height, int Width), (int, int)> _cells = new();
 
-    public OnnxFeatureExtractor(ModelDescriptor model, EmbeddingOptions options, ILogger logger)
+    /// <param name="featureMap">
+    /// Output the model's last convolutional block (<see cref="ModelDescriptor.FeatureMap"/>) at any input size instead of
+    /// its pooled output; run it with <see cref="RunFeatureMap"/>.
+    /// </param>
+    public OnnxFeatureExtractor(ModelDescriptor model, EmbeddingOptions options, ILogger logger, bool featureMap = false)
     {
         var (bytes, rewritten) = OnnxBatchDimension.MakeSymbolic(File.ReadAllBytes(model.OnnxPath));
+        if (featureMap)
+            bytes = OnnxFeatureMap.Expose(bytes, model.FeatureMap
+                ?? throw new InvalidDataException($"model {model.Id} names no feature map (\"featureMap\" in its descriptor), which Embedding:Descriptor needs"), model.Input);
+        var outputName = featureMap ? model.FeatureMap! : model.Output;
         (_session, Provider) = CreateSession(bytes, options, logger);
         if (Provider == ExecutionProvider.Cuda)
             logger.LogInformation("Model {ModelId} runs on ONNX Runtime's CUDA provider, device {DeviceId} ({Path}; batch dimension made symbolic in {Count} shapes)",
@@ -33,22 +42,23 @@ internal sealed class OnnxFeatureExtractor : IDisposable
 
         if (!_session.InputMetadata.TryGetValue(model.Input, out var input))
             throw new InvalidDataException($"model {model.Id} has no input '{model.Input}' (it has {string.Join(", ", _session.InputMetadata.Keys)})");
-        if (!_session.OutputMetadata.TryGetValue(model.Output, out var output))
-            throw new InvalidDataException($"model {model.Id} has no output '{model.Output}' (it has {string.Join(", ", _session.OutputMetadata.Keys)})");
+        if (!_session.OutputMetadata.TryGetValue(outputName, out var output))
+            throw new InvalidDataException($"model {model.Id} has no output '{outputName}' (it has {string.Join(", ", _session.OutputMetadata.Keys)})");
         if (input.Dimensions is not [_, 3 or -1, var h, var w] || (h > 0 && h != model.Height) || (w > 0 && w != model.Width))
             throw new InvalidDataException($"model {model.Id} input '{model.Input}' has shape [{string.Join(',', input.Dimensions)}], expected [N,3,{model.Height},{model.Width}]");
-        if (output.Dimensions.Skip(1).Any(d => d <= 0))
+        if (featureMap ? output.Dimensions is not [_, > 0, _, _] : output.Dimensions.Skip(1).Any(d => d <= 0))
             throw new InvalidDataException($"model {model.Id} output '{model.Output}' has shape [{string.Join(',', output.Dimensions)}]: only the batch may be dynamic");
 
         _inputNames = [model.Input];
-        _outputNames = [model.Output];
+        _outputNames = [outputName];
         _inputShape = [1, 3, model.Height, model.Width];
         _outputShape = [1, .. output.Dimensions.Skip(1).Select(d => (long)d)];
-        FeatureLength = (int)_outputShape.Skip(1).Aggregate(1L, (a, b) => a * b);
+        FeatureLength = featureMap ? output.Dimensions[1] : (int)_outputShape.Skip(1).Aggregate(1L, (a, b) => a * b);
     }
 
     public ExecutionProvider Provider { get; }
 
+    /// <summary>Floats per image of the pooled output; channels for a feature map.</summary>
     public int FeatureLength { get; }
 
     /// <summary>Runs the model on the first <paramref name="batch"/> images of <paramref name="input"/>.</summary>
@@ -62,6 +72,32 @@ internal sealed class OnnxFeatureExtractor : IDisposable
         var inputLength = (int)(inputShape.Aggregate(1L, (a, b) => a * b));
         using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, inputLength), inputShape);
         using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, batch * FeatureLength), outputShape);
+        _session.Run(_runOptions, _inputNames, [inputValue], _outputNames, [outputValue]);
+    }
+
+    /// <summary>
+    /// The feature map's cells (high, wide) for an input of <paramref name="height"/> × <paramref name="width"/> pixels,
+    /// found once per size by running one blank image (which also proves the model accepts that size).
+    /// </summary>
+    public (int Height, int Width) FeatureMapCells(int height, int width) => _cells.GetOrAdd((height, width), size =>
+    {
+        using var input = OrtValue.CreateTensorValueFromMemory(new float[3 * size.Height * size.Width], [1, 3, size.Height, size.Width]);
+        using var results = _session.Run(_runOptions, _inputNames, [input], _outputNames);
+        var shape = results[0].GetTensorTypeAndShape().Shape;
+        return ((int)shape[2], (int)shape[3]);
+    });
+
+    /// <summary>
+    /// Runs the feature-map model on the first <paramref name="batch"/> images of <paramref name="input"/>, each
+    /// <paramref name="height"/> × <paramref name="width"/> pixels; <paramref name="output"/> receives
+    /// batch × <see cref="FeatureLength"/> channels × <see cref="FeatureMapCells"/>, NCHW.
+    /// </summary>
+    public void RunFeatureMap(float[] input, float[] output, int batch, int height, int width)
+    {
+        var (cellsHigh, cellsWide) = FeatureMapCells(height, width);
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, batch * 3 * height * width), [batch, 3, height, width]);
+        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
+            output.AsMemory(0, batch * FeatureLength * cellsHigh * cellsWide), [batch, FeatureLength, cellsHigh, cellsWide]);
         _session.Run(_runOptions, _inputNames, [inputValue], _outputNames, [outputValue]);
     }
 

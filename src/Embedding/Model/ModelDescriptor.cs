@@ -23,6 +23,11 @@ public sealed record ModelDescriptor
     public required string Onnx { get; init; }
     public required string Input { get; init; }
     public required string Output { get; init; }
+    /// <summary>
+    /// The last convolutional block's output (channels × cells, before global pooling), which descriptor kinds other
+    /// than plain average pooling read; null when the model offers none.
+    /// </summary>
+    public string? FeatureMap { get; init; }
     public required int Width { get; init; }
     public required int Height { get; init; }
     public ResizeMode Resize { get; init; } = ResizeMode.ShorterSideCenterCrop;
