@@ -6,8 +6,8 @@ namespace ImageSearch.VectorStore.Embedded;
 
 /// <summary>
 /// One USearch HNSW graph keyed by record id. USearch allows concurrent adds and searches but not while capacity
-/// grows, so <see cref="CollectionIndex"/> calls <see cref="EnsureCapacity"/>, <see cref="Add"/> and <see cref="Remove"/>
-/// under its write lock and searches under its read lock.
+/// grows, so <see cref="CollectionIndex"/> calls <see cref="EnsureCapacity"/> and <see cref="Remove"/> under its write
+/// lock and searches under its read lock, while its <see cref="GraphBuilder"/> calls <see cref="Add"/> without a lock.
 /// </summary>
 internal sealed unsafe class HnswGraph : IDisposable
 {
@@ -98,9 +98,16 @@ internal sealed unsafe class HnswGraph : IDisposable
         }
     }
 
+    public bool Contains(long id)
+    {
+        var found = UsearchNative.Contains(_handle, (ulong)id, out var error);
+        Check(error, "contains");
+        return found;
+    }
+
     public bool Remove(long id)
     {
-        if (!Contains(_handle, (ulong)id, out var error))
+        if (!UsearchNative.Contains(_handle, (ulong)id, out var error))
             return false;
         UsearchNative.Remove(_handle, (ulong)id, out error);
         Check(error, "remove");
@@ -152,10 +159,13 @@ internal sealed unsafe class HnswGraph : IDisposable
         }
     }
 
-    /// <summary>One thread slot per core for adds and searches (USearch blocks a caller when all slots are taken).</summary>
+    /// <summary>
+    /// Thread slots for adds and searches (USearch blocks a caller when all are taken): the builder's adds on every core
+    /// and concurrent searches must not wait for each other.
+    /// </summary>
     private void ConfigureThreads()
     {
-        var threads = (nuint)Math.Max(Environment.ProcessorCount, 4);
+        var threads = (nuint)Math.Max(2 * Environment.ProcessorCount, 16);
         ChangeThreadsAdd(_handle, threads, out var error);
         Check(error, "change_threads_add");
         ChangeThreadsSearch(_handle, threads, out error);
