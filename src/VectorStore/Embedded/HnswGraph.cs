@@ -11,6 +11,14 @@ namespace ImageSearch.VectorStore.Embedded;
 /// </summary>
 internal sealed unsafe class HnswGraph : IDisposable
 {
+    /// <summary>
+    /// USearch's thread slots (one context and one cast buffer each). A caller that finds none free is not made to wait:
+    /// it runs with an invalid slot, which fails the search or writes its cast vector out of bounds. So every add and
+    /// search holds one of these first.
+    /// </summary>
+    private static readonly int ThreadSlots = Math.Max(2 * Environment.ProcessorCount, 8);
+
+    private readonly SemaphoreSlim _slots = new(ThreadSlots, ThreadSlots);
     private nint _handle;
 
     private HnswGraph(nint handle, int dimension)
@@ -87,14 +95,23 @@ internal sealed unsafe class HnswGraph : IDisposable
             return;
         Reserve(_handle, (nuint)Math.Max(needed, Math.Max(1024, capacity * 2)), out error);
         Check(error, "reserve");
+        ConfigureThreads(); // usearch_reserve resets the slots to the number of cores
     }
 
     public void Add(long id, ReadOnlySpan<float> vector)
     {
-        fixed (float* v = vector)
+        _slots.Wait();
+        try
         {
-            UsearchNative.Add(_handle, (ulong)id, v, ScalarKind.F32, out var error);
-            Check(error, "add");
+            fixed (float* v = vector)
+            {
+                UsearchNative.Add(_handle, (ulong)id, v, ScalarKind.F32, out var error);
+                Check(error, "add");
+            }
+        }
+        finally
+        {
+            _slots.Release();
         }
     }
 
@@ -116,6 +133,19 @@ internal sealed unsafe class HnswGraph : IDisposable
 
     /// <summary>Nearest ids, closest first. <paramref name="filter"/>, when given, is asked about each candidate id.</summary>
     public int Search(ReadOnlySpan<float> query, int k, Span<long> ids, Span<float> distances, Func<long, bool>? filter = null)
+    {
+        _slots.Wait();
+        try
+        {
+            return SearchInSlot(query, k, ids, distances, filter);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private int SearchInSlot(ReadOnlySpan<float> query, int k, Span<long> ids, Span<float> distances, Func<long, bool>? filter)
     {
         nint error;
         nuint found;
@@ -159,13 +189,10 @@ internal sealed unsafe class HnswGraph : IDisposable
         }
     }
 
-    /// <summary>
-    /// Thread slots for adds and searches (USearch blocks a caller when all are taken): the builder's adds on every core
-    /// and concurrent searches must not wait for each other.
-    /// </summary>
+    /// <summary>More slots than cores, so the builder's adds on every core leave slots for concurrent searches.</summary>
     private void ConfigureThreads()
     {
-        var threads = (nuint)Math.Max(2 * Environment.ProcessorCount, 16);
+        var threads = (nuint)ThreadSlots;
         ChangeThreadsAdd(_handle, threads, out var error);
         Check(error, "change_threads_add");
         ChangeThreadsSearch(_handle, threads, out error);
