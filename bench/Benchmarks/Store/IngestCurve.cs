@@ -7,7 +7,7 @@ namespace ImageSearch.Benchmarks.Store;
 /// while ingesting, pauses for measurement left out) and the graph builder's (rows sealed per second of wall time, pauses
 /// included, since it keeps building through them), with the rows not yet in the graph at the end of each window.
 /// </summary>
-internal sealed class IngestCurve(int window)
+internal sealed class IngestCurve(int window, int threshold)
 {
     public sealed record Point(int Rows, double UpsertRate, double EndToEndRate, double BuilderRate, int Unindexed);
 
@@ -31,7 +31,7 @@ internal sealed class IngestCurve(int window)
         if (_windowRows < window)
             return;
         var (active, wall, waiting) = (Active, _wall.Elapsed, unindexed());
-        var sealedRows = _rows - waiting;
+        var sealedRows = _rows < threshold ? 0 : _rows - waiting; // below the threshold no row waits, and none is in a graph
         Points.Add(new Point(_rows, _windowRows / _windowUpsert.TotalSeconds, _windowRows / (active - _windowStart).TotalSeconds,
             (sealedRows - _lastSealed) / (wall - _lastWall).TotalSeconds, waiting));
         (_windowRows, _windowUpsert, _windowStart, _lastWall, _lastSealed) = (0, TimeSpan.Zero, active, wall, sealedRows);

@@ -72,7 +72,7 @@ public sealed class StoreBenchmark : IBenchmark
         if (Directory.Exists(directory))
             Directory.Delete(directory, recursive: true);
         var options = new EmbeddedStoreOptions { Path = directory, HnswThreshold = o.Threshold, Hnsw = o.Hnsw };
-        var curve = new IngestCurve(o.Window);
+        var curve = new IngestCurve(o.Window, o.Threshold);
         List<Checkpoint> checkpoints = [];
         string tail;
         using (var store = new EmbeddedVectorStore(options))
