@@ -109,13 +109,13 @@ public sealed class StoreBenchmark : IBenchmark
             tail += string.Create(CultureInfo.InvariantCulture,
                 $" Reopen (SQLite read + snapshot load): {reopening.Elapsed.TotalSeconds:F1} s, {reopened.UnindexedRows(Collection):N0} rows left to index after it.");
         Directory.Delete(directory, recursive: true);
-        return Report(vectors.Kind, curve, checkpoints, tail);
+        return Report(o.Section, vectors.Kind, curve, checkpoints, tail);
     }
 
     private static VectorRecord[] Batch(SyntheticVectors vectors, int start, int count) =>
         Enumerable.Range(start, count).AsParallel().AsOrdered().Select(i => new VectorRecord(i, vectors.Make(i), $"/images/{i:D7}.jpg", null)).ToArray();
 
-    private static string Report(string kind, IngestCurve curve, List<Checkpoint> checkpoints, string tail)
+    private static string Report(string section, string kind, IngestCurve curve, List<Checkpoint> checkpoints, string tail)
     {
         var table = new StringBuilder()
             .AppendLine("| rows | upsert rows/s (sustained from 0) | end to end rows/s | rows not yet in the graph | search p50 ms | p95 ms | recall@10 |")
@@ -123,13 +123,13 @@ public sealed class StoreBenchmark : IBenchmark
         foreach (var c in checkpoints)
             table.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {c.Rows} | {c.UpsertRate:N0} | {c.EndToEndRate:N0} | {c.Unindexed:N0} | {c.Search.Latency.P50:F2} | {c.Search.Latency.P95:F2} | {c.Search.Recall:F3} |"));
-        var rates = SvgChart.Lines($"store-ingest-{kind}.svg", $"Upsert rate against rows ({kind}, 512-d)", "rows in the collection", "rows/s",
+        var rates = SvgChart.Lines($"{section}-ingest-{kind}.svg", $"Upsert rate against rows ({kind}, 512-d)", "rows in the collection", "rows/s",
         [
             new ChartSeries("upsert", curve.Points.Select(p => ((double)p.Rows, p.UpsertRate)).ToList()),
             new ChartSeries("end to end", curve.Points.Select(p => ((double)p.Rows, p.EndToEndRate)).ToList()),
             new ChartSeries("graph builder", curve.Points.Select(p => ((double)p.Rows, p.BuilderRate)).ToList()),
         ]);
-        var backlog = SvgChart.Lines($"store-backlog-{kind}.svg", $"Rows not yet in the graph ({kind})", "rows in the collection", "rows scanned exactly",
+        var backlog = SvgChart.Lines($"{section}-backlog-{kind}.svg", $"Rows not yet in the graph ({kind})", "rows in the collection", "rows scanned exactly",
             [new ChartSeries("not in graph", curve.Points.Select(p => ((double)p.Rows, (double)p.Unindexed)).ToList())]);
         return $"""
             #### {kind}
