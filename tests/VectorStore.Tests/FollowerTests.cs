@@ -138,8 +138,13 @@ public sealed class FollowerTests : IDisposable
         using var follower = new EmbeddedVectorStore(Options(EmbeddedStoreRole.Follower, followEvery: TimeSpan.FromMinutes(1)));
 
         await writer.DeleteAsync(Name, [1, 2], Ct);
-        // The next upsert saves a snapshot (SnapshotEveryChanges = 1), after which the writer forgets the deletions.
+        // The builder's next snapshot (SnapshotEveryChanges = 1) holds them, after which the writer forgets the deletions.
         await writer.UpsertAsync(Name, Data.Records(300, 10, dimension: Dimension), Ct);
+        await Eventually.HoldsAsync(() =>
+        {
+            using var database = SqliteRecordStore.OpenFollower(SqliteRecordStore.FileIn(_directory.Path));
+            return database.Collections().Single().DeletionsKeptAfter > 0;
+        }, "the writer forgot the deletions after a snapshot", WithinSeconds);
         await follower.EnsureCollectionAsync(Spec(), Ct); // one round now
 
         Assert.Equal(308, await follower.CountAsync(Name, Ct));

@@ -35,4 +35,7 @@ internal sealed class ExactNeighbours
     });
 
     public HashSet<long> Of(int query) => _nearest[query].UnorderedItems.Select(x => x.Element).ToHashSet();
+
+    /// <summary>Every query's neighbours among the records offered so far.</summary>
+    public HashSet<long>[] All() => Enumerable.Range(0, _queries.Length).Select(Of).ToArray();
 }

@@ -43,7 +43,7 @@ internal sealed class ChangeFollower : IDisposable
                 if (!File.Exists(_file))
                     return;
                 _database = SqliteRecordStore.OpenFollower(_file);
-                _loader = new CollectionLoader(_database, new IndexSnapshot(_options.Path, _database, _logger), _options, _logger);
+                _loader = new CollectionLoader(_database, new IndexSnapshot(_options.Path, _database, _logger), _options, _logger, saveSnapshot: null);
             }
             _database.InSnapshot(() =>
             {
@@ -94,11 +94,11 @@ internal sealed class ChangeFollower : IDisposable
         {
             // The writer forgot deletions this follower has not applied yet (a graph snapshot held them): compare ids.
             var kept = _database!.Ids(meta.Name).ToHashSet();
-            index.Remove(index.Read(() => Enumerable.Range(0, index.Arena.Count).Select(index.Arena.IdAt).Where(id => !kept.Contains(id)).ToArray()));
+            index.Remove(index.Read(() => Enumerable.Range(0, index.Arena.Count).Select(index.Arena.IdAt).Where(id => !kept.Contains(id)).ToArray()), after);
         }
         else
         {
-            index.Remove(_database!.DeletedAfter(meta.Name, after));
+            index.Remove(_database!.DeletedAfter(meta.Name, after), after);
         }
         List<VectorRecord> changed = [];
         _database.ReadRecords(meta.Name, after, (id, vector, path, label) =>
@@ -106,11 +106,11 @@ internal sealed class ChangeFollower : IDisposable
             changed.Add(new VectorRecord(id, vector.ToArray(), path, label));
             if (changed.Count == ApplyChunk)
             {
-                index.Upsert(changed);
+                index.Upsert(changed, after);
                 changed.Clear();
             }
         });
-        index.Upsert(changed);
+        index.Upsert(changed, meta.LastSequence);
         index.Meta = meta;
     }
 

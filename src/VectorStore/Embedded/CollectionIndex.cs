@@ -1,21 +1,24 @@
+using Microsoft.Extensions.Logging;
+
 namespace ImageSearch.VectorStore.Embedded;
 
 /// <summary>
-/// The in-memory side of one collection: every row in a <see cref="VectorArena"/> (exact search), plus an HNSW graph
-/// once the collection reaches the threshold. Searches hold the read lock; changes hold the write lock in chunks of 64 rows,
-/// so a long batch never stalls searches for long, and no search sees a half-written row.
-/// Only one writer at a time calls the mutating methods (<see cref="EmbeddedVectorStore"/> serialises them).
+/// The in-memory side of one collection: every row in a <see cref="VectorArena"/>, split into a sealed segment (rows the
+/// HNSW graph holds) and a growing one (rows it does not hold yet, searched exactly). A write only touches the arena, so
+/// an upsert costs what SQLite costs; a <see cref="GraphBuilder"/> moves growing rows into the graph in the background.
+/// A search asks the graph for the sealed rows and scans the growing ones, each row answered by exactly one of the two.
+/// Searches hold the read lock; writes, and the builder's short bookkeeping steps, hold the write lock. Only the builder
+/// changes the graph, and adds to it outside the lock (USearch takes concurrent adds and searches, not a growing capacity).
+/// Only one writer at a time calls <see cref="Upsert"/> and <see cref="Remove"/>.
 /// </summary>
-internal sealed class CollectionIndex(StoredCollection meta, EmbeddedStoreOptions options) : IDisposable
+internal sealed partial class CollectionIndex(StoredCollection meta, EmbeddedStoreOptions options) : IDisposable
 {
-    private const int WriteChunk = 64; // bounds how long a search waits behind HNSW inserts (~64 inserts)
-    private const int SequentialRows = 2_000;
-
-    /// <summary>USearch has one context per thread slot (<see cref="HnswGraph"/> reserves one per core); never use more.</summary>
-    private static readonly ParallelOptions GraphThreads = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+    private const int WriteChunk = 1_024; // bounds how long a search waits behind a long batch
 
     private readonly ReaderWriterLockSlim _lock = new();
+    private readonly List<long> _leftGraph = []; // sealed ids changed or removed since: their graph entries go next round
     private HnswGraph? _graph;
+    private GraphBuilder? _builder;
 
     public StoredCollection Meta { get; set; } = meta;
 
@@ -25,120 +28,78 @@ internal sealed class CollectionIndex(StoredCollection meta, EmbeddedStoreOption
 
     public int Count => Read(() => Arena.Count);
 
-    /// <summary>Applies committed upserts; the batch has unique ids.</summary>
-    public void Upsert(IReadOnlyList<VectorRecord> records)
+    /// <summary>The last change sequence applied to the arena (what a graph snapshot taken now reflects).</summary>
+    public long AppliedSequence { get; private set; } = meta.LastSequence;
+
+    /// <summary>Sequence and sealed rows of the newest snapshot saved or restored in this process ((-1, -1): none).</summary>
+    public (long Sequence, int Count) Snapshot { get; set; } = (-1, -1);
+
+    /// <summary>Rows waiting for the graph (0 while the collection is below the threshold and searched exactly by design).</summary>
+    public int Unindexed => Read(() => _graph is null && Arena.Count < options.HnswThreshold ? 0 : Arena.Growing);
+
+    /// <summary>Starts indexing in the background; <paramref name="saveSnapshot"/> (the writer's) persists the graph when due.</summary>
+    public void StartBuilding(ILogger logger, Func<CollectionIndex, bool>? saveSnapshot) =>
+        _builder = new GraphBuilder(this, options, logger, saveSnapshot);
+
+    /// <summary>Applies committed upserts (unique ids) up to change <paramref name="sequence"/>.</summary>
+    public void Upsert(IReadOnlyList<VectorRecord> records, long sequence)
     {
         for (var start = 0; start < records.Count; start += WriteChunk)
-        {
-            var chunk = records.Skip(start).Take(WriteChunk).ToArray();
-            _lock.EnterWriteLock();
-            try
+            Write(() =>
             {
-                foreach (var r in chunk)
-                    if (Arena.Upsert(r.Id, r.Vector, r.Path, r.Label))
-                        _graph?.Remove(r.Id);
-                if (_graph is { } graph)
+                for (var i = start; i < Math.Min(records.Count, start + WriteChunk); i++)
                 {
-                    graph.EnsureCapacity(graph.Count + chunk.Length);
-                    Parallel.ForEach(chunk, GraphThreads, r => graph.Add(r.Id, r.Vector));
+                    var r = records[i];
+                    if (Arena.Upsert(r.Id, r.Vector, r.Path, r.Label) == RowWas.Sealed)
+                        _leftGraph.Add(r.Id);
                 }
-            }
-            finally
-            {
-                _lock.ExitWriteLock();
-            }
-        }
-        if (_graph is null && Arena.Count >= options.HnswThreshold)
-            AttachGraph(BuildGraph());
+                AppliedSequence = Math.Max(AppliedSequence, sequence);
+            });
+        _builder?.Wake();
     }
 
-    public int Remove(IReadOnlyList<long> ids)
+    public int Remove(IReadOnlyList<long> ids, long sequence)
     {
-        _lock.EnterWriteLock();
-        try
+        var removed = 0;
+        Write(() =>
         {
-            var removed = 0;
             foreach (var id in ids)
-                if (Arena.Remove(id))
-                {
-                    _graph?.Remove(id);
-                    removed++;
-                }
-            return removed;
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
-        }
+            {
+                var was = Arena.Remove(id);
+                if (was == RowWas.Sealed)
+                    _leftGraph.Add(id);
+                removed += was == RowWas.Absent ? 0 : 1;
+            }
+            AppliedSequence = Math.Max(AppliedSequence, sequence);
+        });
+        _builder?.Wake();
+        return removed;
     }
 
     public VectorRecord? Get(long id) => Read(() => Arena.TryGetRow(id, out var row) ? Arena.Record(row) : null);
 
-    public IReadOnlyList<SearchHit> Search(float[] query, int k, string? label)
+    public IReadOnlyList<SearchHit> Search(float[] query, int k, string? label) => Read(() =>
     {
-        _lock.EnterReadLock();
-        try
+        var graph = Arena.Sealed > 0 ? _graph : null;
+        if (label is null)
         {
-            if (label is null)
-                return _graph is null ? Hits(Arena.Search(query, k)) : GraphSearch(_graph, query, k, null);
-            var labelled = Arena.IdsWithLabel(label);
-            if (labelled.Count == 0)
-                return [];
-            if (_graph is null || labelled.Count <= options.ExactFilterLimit)
-                return Hits(Arena.Search(query, k, labelled));
-            // HNSW with the label as a predicate; if the graph walk finds too few, fall back to exact over the label's rows.
-            var hits = GraphSearch(_graph, query, k, id => Arena.TryGetRow(id, out var row) && Arena.LabelAt(row) == label);
-            return hits.Length >= Math.Min(k, labelled.Count) ? hits : Hits(Arena.Search(query, k, labelled));
+            var top = Arena.Search(query, k, from: Arena.Sealed);
+            if (graph is not null)
+                OfferGraphCandidates(graph, query, top, null);
+            return Hits(top);
         }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
-
-    /// <summary>Builds a graph over all rows from the arena, in parallel. The caller is the only writer.</summary>
-    public HnswGraph BuildGraph()
-    {
-        var graph = HnswGraph.Create(Meta.Dimension, Meta.Metric, Meta.Hnsw, options.Hnsw.EfSearch);
-        try
-        {
-            _lock.EnterReadLock();
-            try
-            {
-                graph.EnsureCapacity(Arena.Count);
-                // Concurrent inserts into a near-empty graph can leave nodes poorly linked, so the first rows go in alone.
-                var warmUp = Math.Min(Arena.Count, SequentialRows);
-                for (var row = 0; row < warmUp; row++)
-                    graph.Add(Arena.IdAt(row), Arena.VectorAt(row));
-                Parallel.For(warmUp, Arena.Count, GraphThreads, row => graph.Add(Arena.IdAt(row), Arena.VectorAt(row)));
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-            return graph;
-        }
-        catch
-        {
-            graph.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Swaps in a graph that holds exactly the arena's rows.</summary>
-    public void AttachGraph(HnswGraph graph)
-    {
-        _lock.EnterWriteLock();
-        try
-        {
-            (_graph, var old) = (graph, _graph);
-            old?.Dispose();
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
-        }
-    }
+        var labelled = Arena.IdsWithLabel(label);
+        if (labelled.Count == 0)
+            return [];
+        if (graph is null || labelled.Count <= options.ExactFilterLimit)
+            return Hits(Arena.Search(query, k, labelled));
+        // The graph with the label as a predicate, plus the growing rows with that label; if the graph walk finds too
+        // few, the exact search over the label's rows answers instead.
+        var filtered = Arena.Search(query, k, from: Arena.Sealed, label);
+        OfferGraphCandidates(graph, query, filtered, id => Arena.TryGetRow(id, out var row) && row < Arena.Sealed && Arena.LabelAt(row) == label);
+        var hits = Hits(filtered);
+        return hits.Length >= Math.Min(k, labelled.Count) ? hits : Hits(Arena.Search(query, k, labelled));
+    });
 
     public T Read<T>(Func<T> read)
     {
@@ -153,40 +114,56 @@ internal sealed class CollectionIndex(StoredCollection meta, EmbeddedStoreOption
         }
     }
 
-    /// <summary>
-    /// Asks the graph for <see cref="HnswOptions.Rerank"/> × k candidates and re-scores them with exact float32 distances
-    /// from the arena: quantised graphs (F16, I8) then lose no ranking accuracy, and distances match exact search.
-    /// </summary>
-    private SearchHit[] GraphSearch(HnswGraph graph, float[] query, int k, Func<long, bool>? filter)
-    {
-        var fetch = k * Math.Max(1, options.Hnsw.Rerank);
-        var ids = new long[fetch];
-        var distances = new float[fetch];
-        var found = graph.Search(query, fetch, ids, distances, filter);
-        var top = new TopK(k);
-        for (var i = 0; i < found; i++)
-            if (Arena.TryGetRow(ids[i], out var row))
-                top.Offer(row, Arena.DistanceTo(query, row));
-        return Hits(top);
-    }
-
-    private SearchHit[] Hits(TopK top) => top.Sorted().Select(x => Arena.Hit(x.Row, x.Distance)).ToArray();
-
-    /// <summary>
-    /// Frees the graph once no search is inside it (a dropped collection may still be searched by a request that found it
-    /// a moment before); such a late search finds no graph and scans the arena. The lock stays usable for it.
-    /// </summary>
-    public void Dispose()
+    private void Write(Action write)
     {
         _lock.EnterWriteLock();
         try
         {
-            _graph?.Dispose();
-            _graph = null;
+            write();
         }
         finally
         {
             _lock.ExitWriteLock();
         }
+    }
+
+    /// <summary>
+    /// Asks the graph for <see cref="HnswOptions.Rerank"/> × k candidates and offers the sealed ones with exact float32
+    /// distances from the arena: a quantised graph (F16, I8) then loses no ranking accuracy, distances match exact search,
+    /// and a graph entry of a row that left the sealed segment (changed, removed, or still being added) is never used.
+    /// </summary>
+    private void OfferGraphCandidates(HnswGraph graph, float[] query, TopK top, Func<long, bool>? filter)
+    {
+        var fetch = top.K * Math.Max(1, options.Hnsw.Rerank);
+        var ids = new long[fetch];
+        var distances = new float[fetch];
+        var found = graph.Search(query, fetch, ids, distances, filter);
+        for (var i = 0; i < found; i++)
+            if (Arena.TryGetRow(ids[i], out var row) && row < Arena.Sealed)
+                top.Offer(row, Arena.DistanceTo(query, row));
+    }
+
+    private SearchHit[] Hits(TopK top) => top.Sorted().Select(x => Arena.Hit(x.Row, x.Distance)).ToArray();
+
+    /// <summary>
+    /// Stops the builder, then frees the graph once no search is inside it (a dropped collection may still be searched by
+    /// a request that found it a moment before); such a late search finds no graph and scans the arena.
+    /// </summary>
+    public void Dispose()
+    {
+        StopBuilding();
+        Write(() =>
+        {
+            _graph?.Dispose();
+            _graph = null;
+            Arena.UnsealAll();
+        });
+    }
+
+    /// <summary>Stops background indexing (waits for the round in progress); the graph stays as it is.</summary>
+    public void StopBuilding()
+    {
+        _builder?.Dispose();
+        _builder = null;
     }
 }

@@ -8,9 +8,10 @@ namespace ImageSearch.VectorStore.Embedded;
 
 /// <summary>
 /// The default store: SQLite (WAL) is the source of truth, each collection is held in memory for search (exact below
-/// <see cref="EmbeddedStoreOptions.HnswThreshold"/>, HNSW above). One process per store folder writes
-/// (<see cref="StoreWriter"/>: an upsert returns once SQLite has committed it and the in-memory index shows it); others
-/// may follow it read-only (<see cref="ChangeFollower"/>). Searches never wait for SQLite.
+/// <see cref="EmbeddedStoreOptions.HnswThreshold"/>; above it an HNSW graph built in the background, plus an exact scan
+/// of the rows it does not hold yet). One process per store folder writes (<see cref="StoreWriter"/>: an upsert returns
+/// once SQLite has committed it and search shows it); others may follow it read-only (<see cref="ChangeFollower"/>).
+/// Searches never wait for SQLite, and upserts never wait for the graph.
 /// </summary>
 public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
 {
@@ -33,6 +34,12 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
 
     /// <summary>Memory held by the in-memory indexes (vectors and graphs), for metrics and benchmarks.</summary>
     public long IndexMemoryBytes => _collections.Values.Sum(c => c.Read(() => c.Arena.VectorBytes + (c.Graph?.MemoryBytes ?? 0)));
+
+    /// <summary>
+    /// Rows of <paramref name="collection"/> the background builder has not put into the HNSW graph yet (searched exactly
+    /// meanwhile); 0 below the threshold, where the whole collection is searched exactly by design.
+    /// </summary>
+    public int UnindexedRows(string collection) => Collection(collection).Unindexed;
 
     public async Task EnsureCollectionAsync(CollectionSpec spec, CancellationToken cancellationToken)
     {

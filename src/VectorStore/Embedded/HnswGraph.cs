@@ -6,11 +6,19 @@ namespace ImageSearch.VectorStore.Embedded;
 
 /// <summary>
 /// One USearch HNSW graph keyed by record id. USearch allows concurrent adds and searches but not while capacity
-/// grows, so <see cref="CollectionIndex"/> calls <see cref="EnsureCapacity"/>, <see cref="Add"/> and <see cref="Remove"/>
-/// under its write lock and searches under its read lock.
+/// grows, so <see cref="CollectionIndex"/> calls <see cref="EnsureCapacity"/> and <see cref="Remove"/> under its write
+/// lock and searches under its read lock, while its <see cref="GraphBuilder"/> calls <see cref="Add"/> without a lock.
 /// </summary>
 internal sealed unsafe class HnswGraph : IDisposable
 {
+    /// <summary>
+    /// USearch's thread slots (one context and one cast buffer each). A caller that finds none free is not made to wait:
+    /// it runs with an invalid slot, which fails the search or writes its cast vector out of bounds. So every add and
+    /// search holds one of these first.
+    /// </summary>
+    private static readonly int ThreadSlots = Math.Max(2 * Environment.ProcessorCount, 8);
+
+    private readonly SemaphoreSlim _slots = new(ThreadSlots, ThreadSlots);
     private nint _handle;
 
     private HnswGraph(nint handle, int dimension)
@@ -87,20 +95,36 @@ internal sealed unsafe class HnswGraph : IDisposable
             return;
         Reserve(_handle, (nuint)Math.Max(needed, Math.Max(1024, capacity * 2)), out error);
         Check(error, "reserve");
+        ConfigureThreads(); // usearch_reserve resets the slots to the number of cores
     }
 
     public void Add(long id, ReadOnlySpan<float> vector)
     {
-        fixed (float* v = vector)
+        _slots.Wait();
+        try
         {
-            UsearchNative.Add(_handle, (ulong)id, v, ScalarKind.F32, out var error);
-            Check(error, "add");
+            fixed (float* v = vector)
+            {
+                UsearchNative.Add(_handle, (ulong)id, v, ScalarKind.F32, out var error);
+                Check(error, "add");
+            }
         }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    public bool Contains(long id)
+    {
+        var found = UsearchNative.Contains(_handle, (ulong)id, out var error);
+        Check(error, "contains");
+        return found;
     }
 
     public bool Remove(long id)
     {
-        if (!Contains(_handle, (ulong)id, out var error))
+        if (!UsearchNative.Contains(_handle, (ulong)id, out var error))
             return false;
         UsearchNative.Remove(_handle, (ulong)id, out error);
         Check(error, "remove");
@@ -109,6 +133,19 @@ internal sealed unsafe class HnswGraph : IDisposable
 
     /// <summary>Nearest ids, closest first. <paramref name="filter"/>, when given, is asked about each candidate id.</summary>
     public int Search(ReadOnlySpan<float> query, int k, Span<long> ids, Span<float> distances, Func<long, bool>? filter = null)
+    {
+        _slots.Wait();
+        try
+        {
+            return SearchInSlot(query, k, ids, distances, filter);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private int SearchInSlot(ReadOnlySpan<float> query, int k, Span<long> ids, Span<float> distances, Func<long, bool>? filter)
     {
         nint error;
         nuint found;
@@ -152,10 +189,10 @@ internal sealed unsafe class HnswGraph : IDisposable
         }
     }
 
-    /// <summary>One thread slot per core for adds and searches (USearch blocks a caller when all slots are taken).</summary>
+    /// <summary>More slots than cores, so the builder's adds on every core leave slots for concurrent searches.</summary>
     private void ConfigureThreads()
     {
-        var threads = (nuint)Math.Max(Environment.ProcessorCount, 4);
+        var threads = (nuint)ThreadSlots;
         ChangeThreadsAdd(_handle, threads, out var error);
         Check(error, "change_threads_add");
         ChangeThreadsSearch(_handle, threads, out error);

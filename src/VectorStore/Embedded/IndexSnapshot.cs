@@ -4,62 +4,48 @@ using Microsoft.Extensions.Logging;
 namespace ImageSearch.VectorStore.Embedded;
 
 /// <summary>
-/// Saves a collection's HNSW graph beside the database and restores it at start, so a large collection does not
-/// rebuild its graph. The header records the sequence number the graph reflects: a snapshot is used only when its
-/// parameters match and its sequence is not ahead of SQLite's; the rows changed or deleted after it are replayed,
-/// and if the counts still disagree the graph is rebuilt. A stale or foreign snapshot is never trusted.
-/// Only the writer saves (and forgets deletions); followers only restore, so their sequence numbers never reach a header.
+/// Saves a collection's HNSW graph beside the database and restores it at start, so a large collection does not rebuild
+/// its graph. The graph is derived state: SQLite alone holds the rows. The header records the change sequence the graph
+/// reflects; the graph then holds only sealed rows, each with the vector it had at that sequence (rows still growing were
+/// simply not in it). At start the graph is used only when its parameters match and its sequence is not ahead of SQLite's;
+/// rows deleted or changed after it leave the graph, every other row it holds is sealed, and the rest (growing at the
+/// save, or changed since) are indexed again in the background. A snapshot holding anything else is not used.
+/// Only the writer saves (from its builder thread, or on shutdown once the builder stopped); followers only restore.
 /// </summary>
 internal sealed class IndexSnapshot(string directory, SqliteRecordStore database, ILogger logger)
 {
     private sealed record Header(long Sequence, int Count, int Dimension, DistanceMetric Metric, HnswParameters Hnsw, string GraphFile);
 
-    /// <summary>Sequence number of the newest snapshot of each collection (saved or restored in this process).</summary>
-    private readonly Dictionary<string, long> _saved = new(StringComparer.Ordinal);
-
-    /// <summary>Saves when the graph changed by at least <paramref name="everyChanges"/> since its last snapshot, or never had one.</summary>
-    public void SaveIfDue(CollectionIndex index, int everyChanges)
+    /// <summary>
+    /// Writes the graph under a new file name, then atomically replaces the header that points at it; returns the
+    /// sequence the snapshot reflects (deletions up to it are no longer needed), or null when there is no graph yet.
+    /// </summary>
+    public long? Save(CollectionIndex index)
     {
-        if (!_saved.TryGetValue(index.Meta.Name, out var last) || index.Meta.LastSequence - last >= everyChanges)
-            SaveIfChanged(index);
-    }
-
-    /// <summary>Saves unless the newest snapshot already reflects the collection. Call with no writer active.</summary>
-    public void SaveIfChanged(CollectionIndex index)
-    {
-        if (index.Graph is null || _saved.GetValueOrDefault(index.Meta.Name, -1) == index.Meta.LastSequence)
-            return;
-        Save(index);
-        database.ForgetDeletions(index.Meta.Name, index.Meta.LastSequence);
-        _saved[index.Meta.Name] = index.Meta.LastSequence;
-    }
-
-    /// <summary>Writes the graph, then atomically replaces the header that points at it.</summary>
-    private void Save(CollectionIndex index)
-    {
+        if (index.Freeze() is not var (graph, sequence, count) || index.Snapshot == (sequence, count))
+            return null; // no graph, or the newest snapshot already holds it (same sequence, same rows sealed)
         var meta = index.Meta;
-        var graphFile = $"{meta.Name}.{meta.LastSequence}.usearch";
-        var (count, graph) = index.Read(() => (index.Arena.Count, index.Graph));
-        if (graph is null)
-            return;
-        index.Read(() => { graph.Save(Path.Combine(directory, graphFile)); return 0; });
-        var header = new Header(meta.LastSequence, count, meta.Dimension, meta.Metric, meta.Hnsw, graphFile);
+        var graphFile = $"{meta.Name}.{sequence}.{DateTime.UtcNow.Ticks}.usearch";
+        graph.Save(Path.Combine(directory, graphFile));
+        var header = new Header(sequence, count, meta.Dimension, meta.Metric, meta.Hnsw, graphFile);
         var headerFile = HeaderFile(meta.Name);
         File.WriteAllText(headerFile + ".tmp", JsonSerializer.Serialize(header));
         File.Move(headerFile + ".tmp", headerFile, overwrite: true);
         foreach (var old in Directory.EnumerateFiles(directory, $"{meta.Name}.*.usearch"))
             if (Path.GetFileName(old) != graphFile)
                 File.Delete(old);
-        logger.LogInformation("Saved HNSW snapshot of {Collection}: {Count} rows at sequence {Sequence}", meta.Name, count, meta.LastSequence);
+        index.Snapshot = (sequence, count);
+        logger.LogInformation("Saved HNSW snapshot of {Collection}: {Count} rows at sequence {Sequence}", meta.Name, count, sequence);
+        return sequence;
     }
 
-    /// <summary>Loads the snapshot and replays later changes into it, or returns null when it must not be used.</summary>
-    public HnswGraph? TryRestore(CollectionIndex index, int efSearch)
+    /// <summary>Loads the snapshot into <paramref name="index"/> (its arena read from SQLite); false when it must not be used.</summary>
+    public bool TryRestore(CollectionIndex index, int efSearch)
     {
         var meta = index.Meta;
         var headerFile = HeaderFile(meta.Name);
         if (!File.Exists(headerFile))
-            return null;
+            return false;
         HnswGraph? graph = null;
         try
         {
@@ -73,47 +59,33 @@ internal sealed class IndexSnapshot(string directory, SqliteRecordStore database
             if (reason is not null)
             {
                 logger.LogWarning("Ignoring HNSW snapshot of {Collection}: {Reason}", meta.Name, reason);
-                return null;
+                return false;
             }
             graph = HnswGraph.Load(Path.Combine(directory, header!.GraphFile), meta.Dimension, meta.Metric, meta.Hnsw, efSearch);
-            var replayed = 0;
-            foreach (var id in database.DeletedAfter(meta.Name, header.Sequence))
-                graph.Remove(id);
-            var changed = new List<long>();
-            database.ReadRecords(meta.Name, header.Sequence, (id, _, _, _) => changed.Add(id));
-            graph.EnsureCapacity(graph.Count + changed.Count);
-            foreach (var id in changed)
+            var left = database.DeletedAfter(meta.Name, header.Sequence).Count(graph.Remove);
+            database.ReadRecords(meta.Name, header.Sequence, (id, _, _, _) => left += graph.Remove(id) ? 1 : 0);
+            if (!index.AttachRestored(graph))
             {
-                graph.Remove(id);
-                // Arena and replay must come from one database snapshot; a row missing here means they did not.
-                if (!index.Arena.TryGetRow(id, out var row))
-                    throw new InvalidOperationException($"row {id} changed after the arena was read");
-                graph.Add(id, index.Arena.VectorAt(row));
-                replayed++;
-            }
-            if (graph.Count != index.Arena.Count)
-            {
-                logger.LogWarning("Ignoring HNSW snapshot of {Collection}: {GraphCount} rows after replay, database has {Count}",
-                    meta.Name, graph.Count, index.Arena.Count);
+                logger.LogWarning("Ignoring HNSW snapshot of {Collection}: it holds {GraphCount} rows, not all of them in the database",
+                    meta.Name, graph.Count);
                 graph.Dispose();
-                return null;
+                return false;
             }
-            logger.LogInformation("Restored HNSW snapshot of {Collection} at sequence {Sequence}, replayed {Replayed} changes",
-                meta.Name, header.Sequence, replayed);
-            _saved[meta.Name] = header.Sequence;
-            return graph;
+            index.Snapshot = (header.Sequence, header.Count);
+            logger.LogInformation("Restored HNSW snapshot of {Collection} at sequence {Sequence}: {Count} rows, {Left} changed or deleted since",
+                meta.Name, header.Sequence, graph.Count, left);
+            return true;
         }
         catch (Exception e) when (e is JsonException or IOException or InvalidOperationException)
         {
             logger.LogWarning(e, "Ignoring unreadable HNSW snapshot of {Collection}", meta.Name);
             graph?.Dispose();
-            return null;
+            return false;
         }
     }
 
     public void Delete(string collection)
     {
-        _saved.Remove(collection);
         File.Delete(HeaderFile(collection));
         foreach (var file in Directory.EnumerateFiles(directory, $"{collection}.*.usearch"))
             File.Delete(file);

@@ -5,10 +5,12 @@ namespace ImageSearch.VectorStore.Embedded;
 
 /// <summary>
 /// All rows of one collection in memory: vectors in contiguous float blocks (16,384 rows each, so growth copies at most one
-/// block and no array passes .NET's size limit), with ids, paths, labels and squared norms beside them. Rows are dense:
-/// removing one moves the last row into its place. Not thread-safe; <see cref="CollectionIndex"/> locks around it.
+/// block and no array passes .NET's size limit), with ids, paths, labels, squared norms and versions beside them. Rows are
+/// dense and split in two segments (see <c>VectorArena.Segments.cs</c>): the sealed rows <c>[0, Sealed)</c>, which the
+/// HNSW graph holds, and the growing rows <c>[Sealed, Count)</c>, which it does not hold yet and which search scans exactly.
+/// Not thread-safe; <see cref="CollectionIndex"/> locks around it.
 /// </summary>
-internal sealed class VectorArena(int dimension, DistanceMetric metric)
+internal sealed partial class VectorArena(int dimension, DistanceMetric metric)
 {
     private const int BlockShift = 14;
     private const int BlockRows = 1 << BlockShift;
@@ -34,8 +36,7 @@ internal sealed class VectorArena(int dimension, DistanceMetric metric)
 
     public string? LabelAt(int row) => _labels[row];
 
-    public ReadOnlySpan<float> VectorAt(int row) =>
-        _blocks[row >> BlockShift].AsSpan((row & (BlockRows - 1)) * dimension, dimension);
+    public ReadOnlySpan<float> VectorAt(int row) => Slot(row);
 
     public IReadOnlyCollection<long> IdsWithLabel(string label) =>
         _idsByLabel.TryGetValue(label, out var ids) ? ids : [];
@@ -44,13 +45,19 @@ internal sealed class VectorArena(int dimension, DistanceMetric metric)
 
     public VectorRecord Record(int row) => new(_ids[row], VectorAt(row).ToArray(), _paths[row], _labels[row]);
 
-    /// <summary>Inserts or overwrites in place; returns true when the id already existed.</summary>
-    public bool Upsert(long id, ReadOnlySpan<float> vector, string path, string? label)
+    /// <summary>
+    /// Inserts (as a growing row) or overwrites. A sealed row that is overwritten moves to the growing segment, since the
+    /// graph holds its old vector; the caller then removes it from the graph.
+    /// </summary>
+    public RowWas Upsert(long id, ReadOnlySpan<float> vector, string path, string? label)
     {
-        var existed = _rowOf.TryGetValue(id, out var row);
-        if (existed)
+        var was = RowWas.Absent;
+        if (_rowOf.TryGetValue(id, out var row))
         {
             Unlabel(id, _labels[row]);
+            was = row < Sealed ? RowWas.Sealed : RowWas.Growing;
+            if (was == RowWas.Sealed)
+                row = Unseal(row);
         }
         else
         {
@@ -59,50 +66,53 @@ internal sealed class VectorArena(int dimension, DistanceMetric metric)
             _rowOf[id] = row;
             _ids[row] = id;
         }
-        vector.CopyTo(_blocks[row >> BlockShift].AsSpan((row & (BlockRows - 1)) * dimension, dimension));
+        vector.CopyTo(Slot(row));
         _paths[row] = path;
         _labels[row] = label;
         _squaredNorms[row] = TensorPrimitives.Dot(vector, vector);
+        _versions[row] = ++_lastVersion;
         if (label is not null)
         {
             if (!_idsByLabel.TryGetValue(label, out var ids))
                 _idsByLabel[label] = ids = [];
             ids.Add(id);
         }
-        return existed;
+        return was;
     }
 
-    public bool Remove(long id)
+    /// <summary>Removes a row; the last row takes its place (a sealed one first leaves the sealed segment).</summary>
+    public RowWas Remove(long id)
     {
-        if (!_rowOf.Remove(id, out var row))
-            return false;
+        if (!_rowOf.TryGetValue(id, out var row))
+            return RowWas.Absent;
+        var was = row < Sealed ? RowWas.Sealed : RowWas.Growing;
+        if (was == RowWas.Sealed)
+            row = Unseal(row);
+        _rowOf.Remove(id);
         Unlabel(id, _labels[row]);
         var last = --Count;
         if (row != last)
         {
-            VectorAt(last).CopyTo(_blocks[row >> BlockShift].AsSpan((row & (BlockRows - 1)) * dimension, dimension));
-            (_ids[row], _paths[row], _labels[row], _squaredNorms[row]) = (_ids[last], _paths[last], _labels[last], _squaredNorms[last]);
+            Slot(last).CopyTo(Slot(row));
+            (_ids[row], _paths[row], _labels[row], _squaredNorms[row], _versions[row]) =
+                (_ids[last], _paths[last], _labels[last], _squaredNorms[last], _versions[last]);
             _rowOf[_ids[row]] = row;
         }
         _paths[last] = null!;
         _labels[last] = null;
-        return true;
+        return was;
     }
 
-    /// <summary>Exact top-k over all rows, split over cores when the collection is large.</summary>
-    public TopK Search(ReadOnlySpan<float> query, int k)
+    /// <summary>Exact top-k over rows <c>[from, Count)</c> (the growing segment, or all rows), split over cores when large.</summary>
+    public TopK Search(ReadOnlySpan<float> query, int k, int from = 0, string? label = null)
     {
-        if (Count < ParallelRows)
-            return Scan(query, k, 0, Count);
+        var rows = Count - from;
+        if (rows < ParallelRows)
+            return Scan(query, k, from, Count, label);
         var copy = query.ToArray();
-        var chunks = Math.Min(Environment.ProcessorCount * 4, (Count + BlockRows - 1) / BlockRows);
+        var chunks = Math.Min(Environment.ProcessorCount * 4, (rows + BlockRows - 1) / BlockRows);
         var partials = new TopK[chunks];
-        Parallel.For(0, chunks, c =>
-        {
-            var from = (int)((long)Count * c / chunks);
-            var to = (int)((long)Count * (c + 1) / chunks);
-            partials[c] = Scan(copy, k, from, to);
-        });
+        Parallel.For(0, chunks, c => partials[c] = Scan(copy, k, from + (int)((long)rows * c / chunks), from + (int)((long)rows * (c + 1) / chunks), label));
         for (var c = 1; c < chunks; c++)
             partials[0].Merge(partials[c]);
         return partials[0];
@@ -122,12 +132,13 @@ internal sealed class VectorArena(int dimension, DistanceMetric metric)
     /// <summary>Exact distance from <paramref name="query"/> to one row (re-ranking graph candidates).</summary>
     public float DistanceTo(ReadOnlySpan<float> query, int row) => Distance(query, TensorPrimitives.Dot(query, query), row);
 
-    private TopK Scan(ReadOnlySpan<float> query, int k, int from, int to)
+    private TopK Scan(ReadOnlySpan<float> query, int k, int from, int to, string? label)
     {
         var top = new TopK(k);
         var queryNorm = TensorPrimitives.Dot(query, query);
         for (var row = from; row < to; row++)
-            top.Offer(row, Distance(query, queryNorm, row));
+            if (label is null || _labels[row] == label)
+                top.Offer(row, Distance(query, queryNorm, row));
         return top;
     }
 
@@ -139,6 +150,8 @@ internal sealed class VectorArena(int dimension, DistanceMetric metric)
             ? MathF.Max(0, queryNorm + _squaredNorms[row] - 2 * dot)
             : 1 - dot / MathF.Sqrt(MathF.Max(queryNorm * _squaredNorms[row], float.Epsilon));
     }
+
+    private Span<float> Slot(int row) => _blocks[row >> BlockShift].AsSpan((row & (BlockRows - 1)) * dimension, dimension);
 
     private void Unlabel(long id, string? label)
     {
@@ -167,5 +180,14 @@ internal sealed class VectorArena(int dimension, DistanceMetric metric)
         Array.Resize(ref _paths, size);
         Array.Resize(ref _labels, size);
         Array.Resize(ref _squaredNorms, size);
+        Array.Resize(ref _versions, size);
     }
+}
+
+/// <summary>Where a row was before an upsert or removal: not there, growing (not in the graph), or sealed (in the graph).</summary>
+internal enum RowWas
+{
+    Absent,
+    Growing,
+    Sealed,
 }

@@ -1,0 +1,103 @@
+namespace ImageSearch.VectorStore.Embedded;
+
+/// <summary>A batch of growing rows copied out for the graph: ids, the versions they had, and their vectors.</summary>
+internal sealed record GraphWork(HnswGraph Graph, long[] Ids, long[] Versions, float[] Vectors, int Dimension)
+{
+    public ReadOnlySpan<float> VectorAt(int i) => Vectors.AsSpan(i * Dimension, Dimension);
+}
+
+/// <summary>The steps <see cref="GraphBuilder"/> takes on a collection, each a short hold of the write lock.</summary>
+internal sealed partial class CollectionIndex
+{
+    /// <summary>
+    /// Creates the graph once the collection reaches the threshold, removes the graph entries of rows that left the sealed
+    /// segment, and copies out up to <paramref name="max"/> growing rows with room reserved for them; null when there are none.
+    /// Returns the number of graph entries removed in <paramref name="removed"/>.
+    /// </summary>
+    public GraphWork? TakeGrowing(int max, out int removed)
+    {
+        GraphWork? work = null;
+        var dropped = 0;
+        Write(() =>
+        {
+            if (_graph is null)
+            {
+                if (Arena.Count < options.HnswThreshold)
+                    return;
+                _graph = HnswGraph.Create(Meta.Dimension, Meta.Metric, Meta.Hnsw, options.Hnsw.EfSearch);
+            }
+            dropped = RemoveLeftGraph(_graph);
+            var count = Math.Min(max, Arena.Growing);
+            if (count == 0)
+                return;
+            var (ids, versions, vectors) = (new long[count], new long[count], new float[count * Meta.Dimension]);
+            for (var i = 0; i < count; i++)
+            {
+                var row = Arena.Sealed + i;
+                (ids[i], versions[i]) = (Arena.IdAt(row), Arena.VersionAt(row));
+                Arena.VectorAt(row).CopyTo(vectors.AsSpan(i * Meta.Dimension, Meta.Dimension));
+            }
+            _graph.EnsureCapacity(_graph.Count + count);
+            work = new GraphWork(_graph, ids, versions, vectors, Meta.Dimension);
+        });
+        removed = dropped;
+        return work;
+    }
+
+    /// <summary>Seals the rows of <paramref name="work"/> now in the graph; one changed or removed meanwhile leaves the graph again.</summary>
+    public void Seal(GraphWork work) => Write(() =>
+    {
+        for (var i = 0; i < work.Ids.Length; i++)
+            if (!Arena.Seal(work.Ids[i], work.Versions[i]))
+                work.Graph.Remove(work.Ids[i]);
+    });
+
+    /// <summary>Adding <paramref name="work"/> failed part-way: whatever of it reached the graph is removed next round.</summary>
+    public void Abandon(GraphWork work) => Write(() => _leftGraph.AddRange(work.Ids));
+
+    /// <summary>
+    /// The graph as it stands, with every stale entry removed, and the change sequence and row count it then reflects:
+    /// it holds exactly the sealed rows, each with the vector it has at that sequence. Call with no builder running; a
+    /// writer may go on meanwhile, since writes only touch the arena, and their sequences are above the one returned.
+    /// </summary>
+    public (HnswGraph Graph, long Sequence, int Count)? Freeze()
+    {
+        (HnswGraph, long, int)? frozen = null;
+        Write(() =>
+        {
+            if (_graph is null)
+                return;
+            RemoveLeftGraph(_graph);
+            frozen = (_graph, AppliedSequence, Arena.Sealed);
+        });
+        return frozen;
+    }
+
+    /// <summary>
+    /// Adopts a graph restored from a snapshot that holds rows of this arena with their current vectors: those rows are
+    /// sealed. False (and the graph is left to the caller) when the graph holds anything else, e.g. a row removed since.
+    /// </summary>
+    public bool AttachRestored(HnswGraph graph)
+    {
+        var attached = false;
+        Write(() =>
+        {
+            for (var row = Arena.Sealed; row < Arena.Count; row++)
+                if (graph.Contains(Arena.IdAt(row)))
+                    Arena.Seal(Arena.IdAt(row), Arena.VersionAt(row));
+            attached = graph.Count == Arena.Sealed;
+            if (attached)
+                _graph = graph;
+            else
+                Arena.UnsealAll();
+        });
+        return attached;
+    }
+
+    private int RemoveLeftGraph(HnswGraph graph)
+    {
+        var removed = _leftGraph.Count(graph.Remove);
+        _leftGraph.Clear();
+        return removed;
+    }
+}
