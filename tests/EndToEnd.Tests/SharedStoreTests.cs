@@ -49,10 +49,11 @@ public sealed class SharedStoreTests(RabbitMqFixture rabbit)
             "a search through the API finds the image the indexer stored", seconds: 2);
         await Eventually.HoldsAsync(async () => await CountAsync(http) == 5, "the API counts every stored image", seconds: 60);
         Assert.Equal(0, await waiting.MetricAsync("imagesearch_indexer_vectors_indexed_total", Cancel));
+        using var client = new HttpClient { BaseAddress = waiting.Address };
+        Assert.False((await client.GetAsync("/health/ready", Cancel)).IsSuccessStatusCode, "an indexer without the lock is not ready");
 
         // The writer killed: the kernel frees its lock, the waiting indexer takes over, and the API follows the new writer.
         await indexer.KillAsync();
-        using var client = new HttpClient { BaseAddress = waiting.Address };
         await Eventually.HoldsAsync(async () => (await client.GetAsync("/health/ready", Cancel)).IsSuccessStatusCode, "the second indexer becomes ready", seconds: 60);
         using (var insert = await http.PostAsJsonAsync("/insert", new { paths = photos.Skip(5) }, Cancel))
             Assert.Equal(HttpStatusCode.Accepted, insert.StatusCode);
