@@ -35,6 +35,7 @@ public static class QueryApiExtensions
 
         builder.AddEmbedding();
         builder.AddVectorStore();
+        FollowTheIndexersStore(builder);
         builder.AddDeadLetterJournal();
         builder.AddErrorQueues();
         builder.Services.TryAddSingleton<EnsuredCollections>();
@@ -82,6 +83,20 @@ public static class QueryApiExtensions
         // The API only publishes: MassTransit's check, which judges by receive endpoints, would stay Healthy through an outage.
         builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", timeout: TimeSpan.FromSeconds(5));
         return builder;
+    }
+
+    /// <summary>
+    /// On a broker, an indexer process writes the embedded store and holds its writer lock: unless
+    /// <c>VectorStore:Embedded:Role</c> says otherwise, this process follows the store (reads it, sees new rows within
+    /// <c>FollowInterval</c>) and queues every insert for the pipeline. Alone (in-memory bus, or standalone with the
+    /// indexer inside), it is the writer.
+    /// </summary>
+    private static void FollowTheIndexersStore(WebApplicationBuilder builder)
+    {
+        var role = $"{VectorStoreOptions.Section}:{nameof(VectorStoreOptions.Embedded)}:{nameof(EmbeddedStoreOptions.Role)}";
+        var onBroker = builder.Configuration.GetValidatedOptions<BusOptions>(BusOptions.Section).Transport == BusTransport.RabbitMq;
+        if (onBroker && !StandaloneExtensions.IsEnabled(builder) && builder.Configuration[role] is null)
+            builder.Services.PostConfigure<VectorStoreOptions>(o => o.Embedded.Role = EmbeddedStoreRole.Follower);
     }
 
     public static WebApplication UseQueryApi(this WebApplication app)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using ImageSearch.VectorStore;
 
 namespace ImageSearch.VectorStore;
 
@@ -19,6 +18,22 @@ public sealed class EnsuredCollections(IVectorStore store)
             return;
         await store.EnsureCollectionAsync(spec, cancellationToken);
         _ensured.TryAdd(spec, 0);
+    }
+
+    /// <summary>
+    /// For reads: whether the collection exists, checked once per process against <paramref name="spec"/>. Never creates it,
+    /// so a process that only reads (an embedded follower) can ask before the writer has made it: nothing to find yet.
+    /// </summary>
+    /// <exception cref="CollectionMismatchException">The collection exists with another dimension or model.</exception>
+    public async Task<bool> ExistsAsync(CollectionSpec spec, CancellationToken cancellationToken)
+    {
+        if (_ensured.ContainsKey(spec))
+            return true;
+        if (await store.DescribeAsync(spec.Name, cancellationToken) is not { } info)
+            return false;
+        CollectionMismatch.ThrowIfDifferent(spec, info.Spec, "Collection");
+        _ensured.TryAdd(spec, 0);
+        return true;
     }
 
     /// <summary>Forgets what was ensured about <paramref name="collection"/> (it was dropped or recreated underneath us).</summary>

@@ -165,6 +165,11 @@ public sealed class ErrorQueueTests(RabbitMqFixture rabbit, SeededApi inMemory) 
 
     private sealed class BrokerApi(Broker broker) : QueryApiFactory
     {
-        protected override Dictionary<string, string?> Settings => new(broker.Settings) { ["QueryApi:ApiKey"] = ApiKey };
+        // The in-process indexer writes through this API's store, so the API holds the writer role (on a broker it would follow).
+        protected override Dictionary<string, string?> Settings => new(broker.Settings)
+        {
+            ["QueryApi:ApiKey"] = ApiKey,
+            ["VectorStore:Embedded:Role"] = "Writer",
+        };
     }
 }

@@ -164,6 +164,13 @@ public sealed partial class WorkerProcess : IAsyncDisposable
             _output.AppendLine(line);
     }
 
+    /// <summary>SIGKILL, as the OOM killer or a power cut would stop it: no shutdown code runs. Returns once it is gone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>Stops it as an orchestrator would: SIGTERM, then a kill after 15 s.</summary>
     public async ValueTask DisposeAsync()
     {

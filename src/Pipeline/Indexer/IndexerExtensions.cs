@@ -46,6 +46,7 @@ public static class IndexerExtensions
         builder.Services.AddSingleton<StoreOutage>();
         builder.Services.AddSingleton<OutagePause>();
         builder.Services.AddSingleton<VectorBatchWriter>();
+        builder.Services.AddHostedService<IndexerStoreOpener>(); // before the bus's own hosted service: see its summary
         builder.Services.AddHealthChecks().AddCheck<StoreOutageHealthCheck>(StoreOutageHealthCheck.Name, tags: [HealthTags.Ready]);
         builder.AddDeadLetterJournal();
         return builder;

@@ -3,6 +3,7 @@ using ImageSearch.ServiceDefaults;
 using ImageSearch.VectorStore;
 using MassTransit;
 using MassTransit.Transports;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,7 @@ namespace ImageSearch.Pipeline.Indexer;
 /// </summary>
 public sealed class OutagePause(
     StoreOutage outage,
-    IVectorStore store,
+    IServiceProvider services,
     IOptions<IndexerOptions> options,
     IOptions<BusOptions> bus,
     IHostApplicationLifetime lifetime,
@@ -85,7 +86,8 @@ public sealed class OutagePause(
     {
         try
         {
-            await store.DescribeAsync(options.Value.DefaultCollection, stopping);
+            // Resolved here, not injected: the bus builds this with its endpoints, before IndexerStoreOpener has opened the store.
+            await services.GetRequiredService<IVectorStore>().DescribeAsync(options.Value.DefaultCollection, stopping);
             return true;
         }
         catch (StoreUnavailableException e)

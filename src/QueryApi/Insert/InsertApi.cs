@@ -16,7 +16,7 @@ public static class InsertApi
             .WithSummary("Add images to the collection")
             .WithDescription("JSON {\"paths\": [...], \"images\": [{\"path\", \"label\"}], \"label\"} naming files under the allowed roots, or multipart/form-data " +
                              "with files in field 'image' (and an optional 'label'). Up to QueryApi:SyncInsertLimit images are stored before the answer (201); " +
-                             "more are queued for the embedders (202 with a tracking id to follow at GET /insert/{trackingId}). Needs X-Api-Key when QueryApi:ApiKey is set.")
+                             "more, or any when this API follows an embedded store another process writes, are queued for the embedders (202 with a tracking id to follow at GET /insert/{trackingId}). Needs X-Api-Key when QueryApi:ApiKey is set.")
             .Accepts<InsertRequest>("application/json", "multipart/form-data")
             .WithRequestSizeLimit(RequestLimits.AllUploads(app.Options()))
             .AddEndpointFilter<ApiKeyFilter>()
@@ -29,7 +29,8 @@ public static class InsertApi
 
     private static async Task<Results<Created<InsertResponse>, Accepted<InsertAccepted>, ProblemHttpResult>> InsertAsync(
         HttpRequest request, UploadReader uploads, UploadStore uploadStore, ImageDecoder decoder,
-        ImageInserter inserter, InsertQueue queue, ApiMetrics metrics, IOptions<QueryApiOptions> options, CancellationToken cancellationToken)
+        ImageInserter inserter, InsertQueue queue, ActiveCollection collection, ApiMetrics metrics, IOptions<QueryApiOptions> options,
+        CancellationToken cancellationToken)
     {
         var items = new List<InsertItem>();
         var rejected = new List<InsertFailure>();
@@ -74,7 +75,8 @@ public static class InsertApi
             return ReasonProblems.For(DeadLetterReason.InvalidMessage,
                 $"{count:N0} images is over the limit of {options.Value.MaxInsertPaths:N0} per request; use the ingestor CLI for bulk loads");
 
-        if (items.Count <= options.Value.SyncInsertLimit)
+        // A follower of the embedded store cannot write it: the indexer stores every insert, so each one is queued.
+        if (items.Count <= options.Value.SyncInsertLimit && !collection.FollowsStore)
         {
             var outcomes = items.Count == 0 ? [] : await inserter.InsertAsync(items, cancellationToken);
             var inserted = outcomes.Where(o => o.Reason is null).Select(o => new InsertedImage(o.Id, Path.GetFullPath(o.Item.Path), o.Item.Label, o.Item.Name)).ToList();

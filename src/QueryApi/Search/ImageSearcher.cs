@@ -26,16 +26,16 @@ public sealed class ImageSearcher(ImageEmbedder embedder, IVectorStore store, Ac
             metrics.SearchRejected(result.Reason!.Value);
             throw new ImageRejectedException(result.Reason!.Value, result.Error!);
         }
-        await collection.EnsureAsync(cancellationToken);
-        IReadOnlyList<SearchHit> hits;
+        // A search never creates the collection: before the first image is stored there is nothing to find.
+        IReadOnlyList<SearchHit> hits = [];
         try
         {
-            hits = (await store.SearchAsync(collection.Name, [result.Vector!], k, label, cancellationToken))[0];
+            if (await collection.ExistsAsync(cancellationToken))
+                hits = (await store.SearchAsync(collection.Name, [result.Vector!], k, label, cancellationToken))[0];
         }
         catch (CollectionNotFoundException)
         {
-            collection.Forget(); // dropped since it was ensured: nothing to find, and the next request creates it again
-            hits = [];
+            collection.Forget(); // dropped since it was checked: nothing to find, and the next request looks again
         }
         var timings = new SearchTimings(embedded.TotalMilliseconds, (clock.Elapsed - embedded).TotalMilliseconds, clock.Elapsed.TotalMilliseconds);
         metrics.Searched(timings);

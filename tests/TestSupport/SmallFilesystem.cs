@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using Xunit;
 
-namespace ImageSearch.VectorStore.Tests;
+namespace ImageSearch.TestSupport;
 
 /// <summary>
 /// A tmpfs of a few MiB mounted on a fresh folder, so a test can fill a real filesystem (ENOSPC) without touching the
 /// machine's disk. Mounting needs root (or CAP_SYS_ADMIN); where it is refused the test skips and says so.
 /// </summary>
-internal sealed class SmallFilesystem : IDisposable
+public sealed class SmallFilesystem : IDisposable
 {
     private readonly TempFolder _mountPoint = new();
 
