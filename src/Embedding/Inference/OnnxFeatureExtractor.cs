@@ -19,10 +19,12 @@ internal sealed class OnnxFeatureExtractor : IDisposable
     private readonly string[] _outputNames;
     private readonly long[] _inputShape;  // [batch, 3, height, width]; batch is set per run
     private readonly long[] _outputShape; // [batch, features...]
+    private readonly ILogger _logger;
 
     public OnnxFeatureExtractor(ModelDescriptor model, EmbeddingOptions options, ILogger logger)
     {
-        var (bytes, rewritten) = OnnxBatchDimension.MakeSymbolic(File.ReadAllBytes(model.OnnxPath));
+        _logger = logger;
+        var (bytes, rewritten) = ModelVariants.Load(model, options.Precision);
         (_session, Provider) = CreateSession(bytes, options, logger);
         if (Provider == ExecutionProvider.Cuda)
             logger.LogInformation("Model {ModelId} runs on ONNX Runtime's CUDA provider, device {DeviceId} ({Path}; batch dimension made symbolic in {Count} shapes)",
@@ -51,21 +53,26 @@ internal sealed class OnnxFeatureExtractor : IDisposable
 
     public int FeatureLength { get; }
 
+    /// <summary>Test seam: called with each run's image count before the model runs; an exception thrown there fails that run.</summary>
+    internal Action<int>? BeforeRun { get; set; }
+
     /// <summary>Runs the model on the first <paramref name="batch"/> images of <paramref name="input"/>.</summary>
     /// <param name="input">batch × 3 × height × width floats, NCHW.</param>
     /// <param name="output">Receives batch × <see cref="FeatureLength"/> floats.</param>
-    public void Run(float[] input, float[] output, int batch)
+    public void Run(float[] input, float[] output, int batch) => OutOfMemoryRetry.Run(batch, (start, count) =>
     {
+        BeforeRun?.Invoke(count);
         var inputShape = (long[])_inputShape.Clone();
         var outputShape = (long[])_outputShape.Clone();
-        inputShape[0] = outputShape[0] = batch;
-        var inputLength = (int)(inputShape.Aggregate(1L, (a, b) => a * b));
-        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, inputLength), inputShape);
-        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, batch * FeatureLength), outputShape);
+        inputShape[0] = outputShape[0] = count;
+        var imageLength = (int)(inputShape.Skip(1).Aggregate(1L, (a, b) => a * b));
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(start * imageLength, count * imageLength), inputShape);
+        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(start * FeatureLength, count * FeatureLength), outputShape);
         _session.Run(_runOptions, _inputNames, [inputValue], _outputNames, [outputValue]);
-    }
+    }, _logger);
 
-    private static (InferenceSession, ExecutionProvider) CreateSession(byte[] model, EmbeddingOptions options, ILogger logger)
+    /// <summary>A CUDA session when asked for and possible, else a CPU one (also used by the GPU decode path's session).</summary>
+    internal static (InferenceSession, ExecutionProvider) CreateSession(byte[] model, EmbeddingOptions options, ILogger logger)
     {
         if (options.ExecutionProvider == ExecutionProvider.Cuda)
         {
