@@ -13,7 +13,7 @@ internal static class ModelVariants
             return (bytes, rewritten);
         var graph = OnnxModel.Parse(bytes);
         if (precision == Precision.Fp16)
-            graph = Float16Conversion.Convert(graph, model.Input, model.Output);
+            graph = Float16Conversion.Convert(BatchNormFolding.Fold(graph), model.Input, model.Output);
         if (front is not null)
             graph = front(graph);
         return (graph.ToBytes(), rewritten);
