@@ -80,7 +80,7 @@ public sealed class RetrievalBenchmark : IBenchmark
     }
 
     /// <summary>WordNet id: the file name up to the first underscore (<c>n01440764_tench.JPEG</c>, <c>n01440764_123.JPEG</c>).</summary>
-    private static string Wnid(string path) => Path.GetFileName(path).Split('_')[0];
+    internal static string Wnid(string path) => Path.GetFileName(path).Split('_')[0];
 
     private static async Task<float[][]> Vectors(ImageEmbedder embedder, List<string> files, CancellationToken cancellationToken)
     {
@@ -92,7 +92,7 @@ public sealed class RetrievalBenchmark : IBenchmark
     }
 
     /// <summary>1-based rank of the gallery image with the query's label, by descending cosine similarity.</summary>
-    private static int RankOfRelevant(float[] query, string label, float[][] gallery, string[] labels)
+    internal static int RankOfRelevant(float[] query, string label, float[][] gallery, string[] labels)
     {
         var scores = gallery.Select(g => Dot(query, g)).ToArray();
         var relevant = Array.IndexOf(labels, label);
