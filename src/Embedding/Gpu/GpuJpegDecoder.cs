@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using ImageSearch.Embedding.Imaging;
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;
@@ -12,37 +13,45 @@ namespace ImageSearch.Embedding.Gpu;
 /// </summary>
 internal sealed unsafe class GpuJpegDecoder : IDisposable
 {
-    private readonly IntPtr _handle, _state, _jpegStream, _stream;
+    private readonly NvJpegBackend? _hardware;
+    private readonly NvJpegBackend _default;
+    private readonly IntPtr _stream;
     private readonly Npp.StreamContext _npp;
     private readonly ImagePreprocessor _preprocessor;
     private readonly Size _target;
     private readonly GpuMemory _encoded = new(pinnedHost: true), _decoded = new(pinnedHost: false);
+    private readonly ILogger _logger;
     private readonly Lock _gate = new();
+    private int _failedBatches;
 
     public GpuJpegDecoder(int deviceId, ImagePreprocessor preprocessor, Size target, ILogger logger)
     {
-        (_preprocessor, _target) = (preprocessor, target);
+        (_preprocessor, _target, _logger) = (preprocessor, target, logger);
         CudaRuntime.Check(CudaRuntime.cudaSetDevice(deviceId), "cudaSetDevice");
         CudaRuntime.Check(CudaRuntime.cudaStreamCreateWithFlags(out _stream, CudaRuntime.NonBlockingStream), "cudaStreamCreateWithFlags");
-        Hardware = NvJpeg.nvjpegCreateEx(NvJpeg.BackendHardware, IntPtr.Zero, IntPtr.Zero, 0, out _handle) == 0;
-        if (!Hardware)
-            NvJpeg.Check(NvJpeg.nvjpegCreateEx(NvJpeg.BackendDefault, IntPtr.Zero, IntPtr.Zero, 0, out _handle), "nvjpegCreateEx");
-        NvJpeg.Check(NvJpeg.nvjpegJpegStateCreate(_handle, out _state), "nvjpegJpegStateCreate");
-        NvJpeg.Check(NvJpeg.nvjpegJpegStreamCreate(_handle, out _jpegStream), "nvjpegJpegStreamCreate");
+        _default = new NvJpegBackend(NvJpeg.BackendDefault);
+        try
+        {
+            _hardware = new NvJpegBackend(NvJpeg.BackendHardware);
+        }
+        catch (CudaException e)
+        {
+            logger.LogInformation("nvJPEG has no hardware backend here ({Message}); decoding on the GPU's CUDA cores", e.Message);
+        }
         Npp.Check(Npp.nppGetStreamContext(out _npp), "nppGetStreamContext");
         _npp.Stream = _stream;
         _npp.StreamFlags = CudaRuntime.NonBlockingStream;
-        var engines = Hardware && NvJpeg.nvjpegGetHardwareDecoderInfo(_handle, out var e, out _) == 0 ? e : 0;
         logger.LogInformation("GPU decode path: nvJPEG {Backend} backend ({Engines} hardware engines), NPP resize on device {DeviceId}",
-            Hardware ? "hardware" : "default", engines, deviceId);
+            _hardware is null ? "default" : "hardware", _hardware?.Engines ?? 0, deviceId);
     }
 
     /// <summary>Whether nvJPEG runs on the GPU's hardware JPEG decoder (A100, H100, H200) rather than its CUDA cores.</summary>
-    public bool Hardware { get; }
+    public bool Hardware => _hardware is not null;
 
     /// <summary>
     /// Decodes <paramref name="images"/> and resizes each into slot <c>Slot</c> of <paramref name="pixels"/>. Returns, per
-    /// image, whether it is there; the others (not supported by the backend, or rejected by nvJPEG) go to the CPU path.
+    /// image, whether it is there; the others (not supported, or rejected by nvJPEG) go to the CPU path. The hardware
+    /// backend takes what it supports; the default backend the rest, and any batch the hardware backend failed.
     /// </summary>
     public bool[] Decode(IReadOnlyList<(int Slot, EncodedImage Bytes)> images, IntPtr pixels, GpuStageTimes times)
     {
@@ -52,88 +61,133 @@ internal sealed unsafe class GpuJpegDecoder : IDisposable
         lock (_gate)
         {
             var clock = Stopwatch.StartNew();
-            var taken = Stage(images, out var data, out var lengths, out var sizes);
-            if (taken.Count == 0)
-                return done;
-            var destinations = new NvJpeg.Image[taken.Count];
-            var decoded = _decoded.Ensure(taken.Sum(i => 3L * sizes[i].Width * sizes[i].Height));
+            var jpegs = Stage(images);
+            var decoded = _decoded.Ensure(jpegs.Sum(j => 3L * j.Size.Width * j.Size.Height));
             var offset = 0L;
-            for (var k = 0; k < taken.Count; k++)
+            foreach (var jpeg in jpegs)
             {
-                var size = sizes[taken[k]];
-                destinations[k] = new NvJpeg.Image { Channel0 = decoded + (nint)offset, Pitch0 = (nuint)(3 * size.Width) };
-                offset += 3L * size.Width * size.Height;
+                jpeg.Output = decoded + (nint)offset;
+                offset += 3L * jpeg.Size.Width * jpeg.Size.Height;
             }
-            var pointers = taken.Select(i => data[i]).ToArray();
-            var byteCounts = taken.Select(i => lengths[i]).ToArray();
-            fixed (IntPtr* p = pointers)
-            fixed (nuint* l = byteCounts)
-            fixed (NvJpeg.Image* d = destinations)
-            {
-                if (NvJpeg.nvjpegDecodeBatchedInitialize(_handle, _state, taken.Count, 1, NvJpeg.OutputBgrInterleaved) != 0
-                    || NvJpeg.nvjpegDecodeBatched(_handle, _state, p, l, d, _stream) != 0
-                    || CudaRuntime.cudaStreamSynchronize(_stream) != 0)
-                    return done; // the whole batch takes the CPU path, where each image is judged on its own
-            }
-            times.AddDecode(clock.Elapsed, taken.Count);
+            var onHardware = jpegs.Where(j => j.Hardware).ToList();
+            var onDefault = jpegs.Where(j => !j.Hardware).ToList();
+            if (_hardware is not null && onHardware.Count > 0 && !DecodeBatch(_hardware, onHardware))
+                onDefault.AddRange(onHardware);
+            else
+                onHardware.ForEach(j => j.Decoded = true);
+            if (onDefault.Count > 0 && DecodeBatch(_default, onDefault))
+                onDefault.ForEach(j => j.Decoded = true);
+            var ready = jpegs.Where(j => j.Decoded).ToList();
+            times.AddDecode(clock.Elapsed, ready.Count);
 
             clock.Restart();
             var slotBytes = 3 * _target.Width * _target.Height;
-            for (var k = 0; k < taken.Count; k++)
+            foreach (var jpeg in ready)
             {
-                var (slot, _) = images[taken[k]];
-                var size = sizes[taken[k]];
-                var region = _preprocessor.SourceRegion(size);
+                var region = _preprocessor.SourceRegion(jpeg.Size);
                 var interpolation = region.Width > _target.Width && region.Height > _target.Height ? Npp.Super : Npp.Linear;
-                done[taken[k]] = Npp.nppiResize_8u_C3R_Ctx(destinations[k].Channel0, 3 * size.Width, new Npp.Size(size.Width, size.Height),
-                    new Npp.Rect(region.X, region.Y, region.Width, region.Height), pixels + slot * slotBytes, 3 * _target.Width,
+                done[jpeg.Index] = Npp.nppiResize_8u_C3R_Ctx(jpeg.Output, 3 * jpeg.Size.Width, new Npp.Size(jpeg.Size.Width, jpeg.Size.Height),
+                    new Npp.Rect(region.X, region.Y, region.Width, region.Height), pixels + images[jpeg.Index].Slot * slotBytes, 3 * _target.Width,
                     new Npp.Size(_target.Width, _target.Height), new Npp.Rect(0, 0, _target.Width, _target.Height), interpolation, _npp) >= 0;
             }
             CudaRuntime.Check(CudaRuntime.cudaStreamSynchronize(_stream), "cudaStreamSynchronize after resize");
-            times.AddResize(clock.Elapsed, taken.Count);
+            times.AddResize(clock.Elapsed, ready.Count);
         }
         return done;
     }
 
-    /// <summary>
-    /// Copies the images into pinned memory and asks nvJPEG about each: its size, and whether this backend decodes it in a
-    /// batch. Returns the indexes of those it takes.
-    /// </summary>
-    private List<int> Stage(IReadOnlyList<(int Slot, EncodedImage Bytes)> images, out IntPtr[] data, out nuint[] lengths, out Size[] sizes)
+    private bool DecodeBatch(NvJpegBackend backend, List<StagedJpeg> jpegs)
     {
-        var count = images.Count;
-        (data, lengths, sizes) = (new IntPtr[count], new nuint[count], new Size[count]);
+        var pointers = jpegs.Select(j => j.Data).ToArray();
+        var lengths = jpegs.Select(j => j.Length).ToArray();
+        var destinations = jpegs.Select(j => new NvJpeg.Image { Channel0 = j.Output, Pitch0 = (nuint)(3 * j.Size.Width) }).ToArray();
+        int status;
+        fixed (IntPtr* p = pointers)
+        fixed (nuint* l = lengths)
+        fixed (NvJpeg.Image* d = destinations)
+        {
+            status = NvJpeg.nvjpegDecodeBatchedInitialize(backend.Handle, backend.State, jpegs.Count, 1, NvJpeg.OutputBgrInterleaved);
+            if (status == 0)
+                status = NvJpeg.nvjpegDecodeBatched(backend.Handle, backend.State, p, l, d, _stream);
+            if (status == 0)
+                status = CudaRuntime.cudaStreamSynchronize(_stream) == 0 ? 0 : -1;
+        }
+        if (status != 0 && BitOperations.IsPow2(++_failedBatches))
+            _logger.LogWarning("nvJPEG {Backend} backend failed a batch of {Count} (status {Status}; {Failures} failed batches so far); its images take another way",
+                backend.Name, jpegs.Count, status, _failedBatches);
+        return status == 0;
+    }
+
+    /// <summary>
+    /// Copies the images into pinned memory and asks nvJPEG about each: its size, and whether the hardware backend decodes
+    /// it in a batch. Returns those nvJPEG takes at all.
+    /// </summary>
+    private List<StagedJpeg> Stage(IReadOnlyList<(int Slot, EncodedImage Bytes)> images)
+    {
         var pinned = _encoded.Ensure(images.Sum(i => (long)i.Bytes.Span.Length));
-        var taken = new List<int>(count);
+        var staged = new List<StagedJpeg>(images.Count);
         var offset = 0L;
         var widths = stackalloc int[4];
         var heights = stackalloc int[4];
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < images.Count; i++)
         {
             var span = images[i].Bytes.Span;
-            data[i] = pinned + (nint)offset;
-            lengths[i] = (nuint)span.Length;
-            span.CopyTo(new Span<byte>((void*)data[i], span.Length));
+            var data = pinned + (nint)offset;
+            span.CopyTo(new Span<byte>((void*)data, span.Length));
             offset += span.Length;
-            var bytes = (byte*)data[i];
-            if (NvJpeg.nvjpegGetImageInfo(_handle, bytes, lengths[i], out var components, out _, widths, heights) != 0 || components != 3)
+            var bytes = (byte*)data;
+            var length = (nuint)span.Length;
+            if (NvJpeg.nvjpegGetImageInfo(_default.Handle, bytes, length, out var components, out _, widths, heights) != 0 || components != 3)
                 continue;
-            if (Hardware && (NvJpeg.nvjpegJpegStreamParseHeader(_handle, bytes, lengths[i], _jpegStream) != 0
-                || NvJpeg.nvjpegDecodeBatchedSupported(_handle, _jpegStream, out var unsupported) != 0 || unsupported != 0))
-                continue;
-            sizes[i] = new Size(widths[0], heights[0]);
-            taken.Add(i);
+            var hardware = _hardware is not null && NvJpeg.nvjpegJpegStreamParseHeader(_hardware.Handle, bytes, length, _hardware.Stream) == 0
+                && NvJpeg.nvjpegDecodeBatchedSupported(_hardware.Handle, _hardware.Stream, out var unsupported) == 0 && unsupported == 0;
+            staged.Add(new StagedJpeg(i, data, length, new Size(widths[0], heights[0]), hardware));
         }
-        return taken;
+        return staged;
+    }
+
+    /// <summary>One image on its way through nvJPEG: where its bytes and its decoded pixels are.</summary>
+    private sealed record StagedJpeg(int Index, IntPtr Data, nuint Length, Size Size, bool Hardware)
+    {
+        public IntPtr Output { get; set; }
+        public bool Decoded { get; set; }
+    }
+
+    /// <summary>An nvJPEG library handle with its decode state and header parser.</summary>
+    private sealed class NvJpegBackend : IDisposable
+    {
+        public NvJpegBackend(int backend)
+        {
+            Name = backend == NvJpeg.BackendHardware ? "hardware" : "default";
+            NvJpeg.Check(NvJpeg.nvjpegCreateEx(backend, IntPtr.Zero, IntPtr.Zero, 0, out var handle), $"nvjpegCreateEx({Name})");
+            Handle = handle;
+            NvJpeg.Check(NvJpeg.nvjpegJpegStateCreate(Handle, out var state), "nvjpegJpegStateCreate");
+            NvJpeg.Check(NvJpeg.nvjpegJpegStreamCreate(Handle, out var stream), "nvjpegJpegStreamCreate");
+            (State, Stream) = (state, stream);
+            if (backend == NvJpeg.BackendHardware && NvJpeg.nvjpegGetHardwareDecoderInfo(Handle, out var engines, out _) == 0)
+                Engines = engines;
+        }
+
+        public string Name { get; }
+        public IntPtr Handle { get; }
+        public IntPtr State { get; }
+        public IntPtr Stream { get; }
+        public uint Engines { get; }
+
+        public void Dispose()
+        {
+            NvJpeg.nvjpegJpegStreamDestroy(Stream);
+            NvJpeg.nvjpegJpegStateDestroy(State);
+            NvJpeg.nvjpegDestroy(Handle);
+        }
     }
 
     public void Dispose()
     {
         lock (_gate)
         {
-            NvJpeg.nvjpegJpegStreamDestroy(_jpegStream);
-            NvJpeg.nvjpegJpegStateDestroy(_state);
-            NvJpeg.nvjpegDestroy(_handle);
+            _hardware?.Dispose();
+            _default.Dispose();
             _encoded.Dispose();
             _decoded.Dispose();
             CudaRuntime.cudaStreamDestroy(_stream);

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# One benchmark round on the GPU host (device tool), after the chunks of scripts/pack-gpu-bench.sh were copied to $CHUNKS:
+# unpacks the benchmarks and the shared photos, runs the PyTorch peer and the GPU benchmarks in one go, and leaves the logs,
+# docs/benchmarks.md and docs/charts in $OUT. Run from a folder holding this script, torch_peer.py, docs/ and data.tar.
+#   CHUNKS=/tmp/gx OUT=... bash gpu-bench-round.sh [IMAGES]
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+images="${1:-20000}"
+exec > >(tee "$OUT/round.log") 2>&1
+date -u; nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv; lscpu | grep -E 'Model name|^CPU\(s\)'
+(cd "$CHUNKS" && sha256sum -c --quiet SHA256SUMS) || { echo "chunks damaged"; exit 1; }
+cat "$CHUNKS"/bench.tar.xz.* | xz -dc -T0 | tar -x -C /tmp || exit 1
+mkdir -p /tmp/data /tmp/repo/docs && tar -xf "$here/data.tar" -C /tmp/data && cp -r "$here/docs/." /tmp/repo/docs/ && touch /tmp/repo/Ingest.sln
+cd /tmp/repo
+nvidia-smi dmon -s u -d 1 > "$OUT/dmon.log" 2>&1 &
+dmon=$!
+bench() { echo "=== $* ($(date -u +%T))"; timeout "$1" /tmp/gpu/run-on-gpu-host.sh "${@:2}"; echo "=== exit $? ($(date -u +%T))"; }
+echo "=== peer ($(date -u +%T))"
+PYTHONUNBUFFERED=1 timeout 150 /opt/torch/.venv/bin/python3 "$here/torch_peer.py" --data /tmp/data --images "$images" --batches 64,256 --workers 15 --out /tmp/repo/peer.json
+bench 240 gpu --images "$images" --batch 256 --concurrency 4 --peer /tmp/repo/peer.json --data /tmp/data
+bench 150 ingest --provider cuda --decoder gpu --messages "$images" --configs 256x2,256x4 --data /tmp/data
+bench 120 ingest --provider cuda --decoder cpu --messages "$images" --configs 256x4 --data /tmp/data
+kill $dmon
+tar -czf "$OUT/docs.tar.gz" -C /tmp/repo docs peer.json
+date -u
