@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One benchmark round on the GPU host (device tool), after the chunks of scripts/pack-gpu-bench.sh were copied to $CHUNKS:
-# unpacks the benchmarks and the shared photos, runs the PyTorch peer and the GPU benchmarks in one go, and leaves the logs,
+# unpacks the benchmarks (with any rebuilt assemblies from override/) and the shared photos, runs the PyTorch peer and the GPU benchmarks in one go, and leaves the logs,
 # docs/benchmarks.md and docs/charts in $OUT. Run from a folder holding this script, torch_peer.py, docs/ and data.tar.
 #   CHUNKS=/tmp/gx OUT=... bash gpu-bench-round.sh [IMAGES]
 set -uo pipefail
@@ -10,6 +10,8 @@ exec > >(tee "$OUT/round.log") 2>&1
 date -u; nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv; lscpu | grep -E 'Model name|^CPU\(s\)'
 (cd "$CHUNKS" && sha256sum -c --quiet SHA256SUMS) || { echo "chunks damaged"; exit 1; }
 cat "$CHUNKS"/bench.tar.xz.* | xz -dc -T0 | tar -x -C /tmp || exit 1
+# Managed assemblies rebuilt since the pack (override/) replace the packed ones: the large native part need not be packed again.
+for dll in "$here"/override/*.dll; do [ -e "$dll" ] && cp "$dll" /tmp/gpu/ && echo "override: $(basename "$dll")"; done
 mkdir -p /tmp/data /tmp/repo/docs && tar -xf "$here/data.tar" -C /tmp/data && cp -r "$here/docs/." /tmp/repo/docs/ && touch /tmp/repo/Ingest.sln
 cd /tmp/repo
 nvidia-smi dmon -s u -d 1 > "$OUT/dmon.log" 2>&1 &

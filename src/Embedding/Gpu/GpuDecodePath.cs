@@ -111,7 +111,17 @@ internal sealed class GpuDecodePath : IDisposable
                     {
                         var clock = Stopwatch.StartNew();
                         var bytes = await read(start + slot, token);
-                        if (!Route(bytes.Span))
+                        bool toGpu;
+                        try
+                        {
+                            toGpu = Route(bytes.Span);
+                        }
+                        catch
+                        {
+                            bytes.Dispose();
+                            throw;
+                        }
+                        if (!toGpu)
                         {
                             using (bytes)
                                 onHost[slot] = DecodeOnCpu(bytes.Span, batch, slot);

@@ -56,6 +56,7 @@ internal sealed class PixelBatchExtractor : IDisposable
         binding.BindInput(PixelInputGraph.Input, input);
         binding.BindOutput(_output, result);
         _session.RunWithBinding(_runOptions, binding);
+        binding.SynchronizeBoundOutputs();
     }, _logger);
 
     public void Dispose()
