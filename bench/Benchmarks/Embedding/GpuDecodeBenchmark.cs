@@ -16,12 +16,12 @@ namespace ImageSearch.Benchmarks.Embedding;
 public sealed class GpuDecodeBenchmark : IBenchmark
 {
     public string Name => "gpu";
-    public string Description => "GPU vs CPU decode path, fp32/fp16, parity and retrieval [--images 20000] [--batch 256] [--concurrency 4] [--peer peer.json] [--data DIR]";
+    public string Description => "GPU vs CPU decode path, fp32/fp16, parity and retrieval [--images 20000] [--batch 256] [--concurrency 4,8,16] [--peer peer.json] [--data DIR]";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var arguments = new BenchmarkArguments(args);
-        var (count, batch, concurrency) = (arguments.Integer("images", 20_000), arguments.Integer("batch", 256), arguments.Integer("concurrency", 4));
+        var (count, batch, concurrency) = (arguments.Integer("images", 20_000), arguments.Integer("batch", 256), arguments.Integers("concurrency", "4,8,16"));
         var data = arguments.DataFolder();
         var photos = IngestInput.Photos(data);
         var files = Enumerable.Range(0, count).Select(i => photos[i % photos.Count]).ToList();
@@ -31,6 +31,7 @@ public sealed class GpuDecodeBenchmark : IBenchmark
             new("GPU decode (nvJPEG + NPP), IO binding", DecoderKind.Gpu, Precision.Fp32),
             new("GPU decode (nvJPEG + NPP), IO binding", DecoderKind.Gpu, Precision.Fp16),
         };
+        var fallback = await FallbackCheck.RunAsync(arguments, photos, cancellationToken);
         foreach (var run in runs)
             await run.MeasureAsync(arguments, photos, files, batch, concurrency, cancellationToken);
         var indexRate = await IndexRateAsync(runs[1].PhotoVectors, count, batch, cancellationToken);
@@ -38,7 +39,7 @@ public sealed class GpuDecodeBenchmark : IBenchmark
             ? JsonSerializer.Deserialize<List<PeerResult>>(File.ReadAllText(peerFile), new JsonSerializerOptions(JsonSerializerDefaults.Web)) ?? []
             : [];
 
-        var report = new GpuDecodeReport(runs, peers, photos, indexRate, count, batch, concurrency, EmbeddingSetup.GpuName() ?? "no GPU found");
+        var report = new GpuDecodeReport(runs, peers, photos, indexRate, fallback, count, batch, concurrency, EmbeddingSetup.GpuName() ?? "no GPU found");
         var markdown = report.Markdown();
         Console.WriteLine(markdown);
         BenchmarkReport.Write("gpu-decode", markdown);

@@ -7,17 +7,20 @@ namespace ImageSearch.Benchmarks.Embedding;
 /// <summary>One embedder configuration of the GPU benchmark: its throughput over many files, its stage times, and its vectors of the shared photos.</summary>
 internal sealed record GpuDecodeRun(string Name, DecoderKind Decoder, Precision Precision)
 {
-    public double ImagesPerSecond { get; private set; }
-    public double CoresBusy { get; private set; }
+    /// <summary>img/s and cores busy at each number of concurrent calls.</summary>
+    public List<(int Concurrency, double ImagesPerSecond, double CoresBusy)> Rates { get; } = [];
+    public double ImagesPerSecond => Rates.Max(r => r.ImagesPerSecond);
+    public (int Concurrency, double ImagesPerSecond, double CoresBusy) Best => Rates.MaxBy(r => r.ImagesPerSecond);
     public string ModelId { get; private set; } = "";
     public IReadOnlyList<(string Stage, long Images, TimeSpan Time)> Stages { get; private set; } = [];
     public float[][] PhotoVectors { get; private set; } = [];
 
     /// <summary>
     /// Embeds <paramref name="photos"/> once (the vectors compared for parity and retrieval), then <paramref name="files"/>
-    /// as <paramref name="concurrency"/> concurrent calls of one batch each, as the embedder worker's consumer does.
+    /// as each of <paramref name="concurrencies"/> concurrent calls of one batch each, as the embedder worker's consumer does;
+    /// the stage times are those of the best.
     /// </summary>
-    public async Task MeasureAsync(BenchmarkArguments arguments, List<string> photos, List<string> files, int batch, int concurrency, CancellationToken ct)
+    public async Task MeasureAsync(BenchmarkArguments arguments, List<string> photos, List<string> files, int batch, int[] concurrencies, CancellationToken ct)
     {
         var options = EmbeddingSetup.Options(arguments, maxBatchSize: batch);
         options.Value.ExecutionProvider = ExecutionProvider.Cuda;
@@ -26,19 +29,22 @@ internal sealed record GpuDecodeRun(string Name, DecoderKind Decoder, Precision 
         using var embedder = EmbeddingSetup.Embedder(options);
         ModelId = embedder.Model.Id;
         PhotoVectors = (await embedder.EmbedFilesAsync(photos, ct)).Select((r, i) => r.Vector ?? throw new InvalidOperationException($"{Name}: {photos[i]} failed: {r.Error}")).ToArray();
-        await EmbedAllAsync(embedder, files.Take(2 * batch * concurrency).ToList(), batch, concurrency, ct); // warm-up: kernels, arenas
-        embedder.GpuPath?.Times.Reset();
-
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        var succeeded = await EmbedAllAsync(embedder, files, batch, concurrency, ct);
-        var elapsed = clock.Elapsed;
-        if (succeeded != files.Count)
-            throw new InvalidOperationException($"{Name}: {files.Count - succeeded} of {files.Count} images failed");
-        ImagesPerSecond = files.Count / elapsed.TotalSeconds;
-        CoresBusy = (Process.GetCurrentProcess().TotalProcessorTime - cpu) / elapsed;
-        Stages = embedder.GpuPath?.Times.Snapshot() ?? [];
-        Console.WriteLine($"{Name}: {ImagesPerSecond:N0} img/s, {CoresBusy:N1} cores busy ({ModelId}, GPU path {(embedder.GpuPath is null ? "off" : "on")})");
+        foreach (var concurrency in concurrencies)
+        {
+            await EmbedAllAsync(embedder, files.Take(2 * batch * concurrency).ToList(), batch, concurrency, ct); // warm-up: kernels, arenas
+            embedder.GpuPath?.Times.Reset();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            var succeeded = await EmbedAllAsync(embedder, files, batch, concurrency, ct);
+            var elapsed = clock.Elapsed;
+            if (succeeded != files.Count)
+                throw new InvalidOperationException($"{Name}: {files.Count - succeeded} of {files.Count} images failed");
+            var rate = files.Count / elapsed.TotalSeconds;
+            if (Rates.Count == 0 || rate > ImagesPerSecond)
+                Stages = embedder.GpuPath?.Times.Snapshot() ?? [];
+            Rates.Add((concurrency, rate, (Process.GetCurrentProcess().TotalProcessorTime - cpu) / elapsed));
+            Console.WriteLine($"{Name}: {rate:N0} img/s at {concurrency} concurrent calls, {Rates[^1].CoresBusy:N1} cores busy ({ModelId}, GPU path {(embedder.GpuPath is null ? "off" : "on")})");
+        }
     }
 
     private static async Task<int> EmbedAllAsync(ImageEmbedder embedder, List<string> files, int batch, int concurrency, CancellationToken ct)
