@@ -84,7 +84,7 @@ internal sealed class GpuDecodePath : IDisposable
         {
             var size = Math.Min(_options.MaxBatchSize, count - start);
             if (!_batches.TryTake(out var batch))
-                batch = new PixelBatch(_options.MaxBatchSize * (long)_slotBytes);
+                batch = new PixelBatch(_options.MaxBatchSize * (long)_slotBytes, _options.DeviceId);
             try
             {
                 await EmbedBatchAsync(batch, start, size, name, read, results, ct);
@@ -197,11 +197,16 @@ internal sealed class GpuDecodePath : IDisposable
     /// <summary>One batch's uint8 pixels in GPU memory, and a pinned host area for the images decoded on the CPU.</summary>
     private sealed class PixelBatch : IDisposable
     {
-        public PixelBatch(long bytes)
+        private IntPtr _stream;
+
+        public PixelBatch(long bytes, int deviceId) => DecodeExclusion.Shared(() =>
         {
+            CudaRuntime.Check(CudaRuntime.cudaSetDevice(deviceId), "cudaSetDevice");
             Device.Ensure(bytes);
             Host.Ensure(bytes);
-        }
+            CudaRuntime.Check(CudaRuntime.cudaStreamCreateWithFlags(out var stream, CudaRuntime.NonBlockingStream), "cudaStreamCreateWithFlags");
+            _stream = stream;
+        });
 
         public GpuMemory Device { get; } = new(pinnedHost: false);
         public GpuMemory Host { get; } = new(pinnedHost: true);
@@ -209,17 +214,23 @@ internal sealed class GpuDecodePath : IDisposable
         /// <summary>Copies the host-decoded slots to the GPU (synchronously: the batch is complete when this returns).</summary>
         public void Upload(bool[] onHost, int slotBytes)
         {
-            for (var slot = 0; slot < onHost.Length; slot++)
-                if (onHost[slot])
-                    CudaRuntime.Check(CudaRuntime.cudaMemcpyAsync(Device.Pointer + (nint)((long)slot * slotBytes), Host.Pointer + (nint)((long)slot * slotBytes),
-                        (nuint)slotBytes, CudaRuntime.HostToDevice, IntPtr.Zero), "cudaMemcpyAsync");
-            CudaRuntime.Check(CudaRuntime.cudaStreamSynchronize(IntPtr.Zero), "cudaStreamSynchronize");
+            if (!onHost.Contains(true))
+                return;
+            DecodeExclusion.Shared(() =>
+            {
+                for (var slot = 0; slot < onHost.Length; slot++)
+                    if (onHost[slot])
+                        CudaRuntime.Check(CudaRuntime.cudaMemcpyAsync(Device.Pointer + (nint)((long)slot * slotBytes), Host.Pointer + (nint)((long)slot * slotBytes),
+                            (nuint)slotBytes, CudaRuntime.HostToDevice, _stream), "cudaMemcpyAsync");
+                CudaRuntime.Check(CudaRuntime.cudaStreamSynchronize(_stream), "cudaStreamSynchronize");
+            });
         }
 
-        public void Dispose()
+        public void Dispose() => DecodeExclusion.Shared(() =>
         {
+            CudaRuntime.cudaStreamDestroy(_stream);
             Device.Dispose();
             Host.Dispose();
-        }
+        });
     }
 }

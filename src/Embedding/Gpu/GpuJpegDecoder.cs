@@ -59,40 +59,43 @@ internal sealed unsafe class GpuJpegDecoder : IDisposable
         if (images.Count == 0)
             return done;
         lock (_gate)
-        {
-            var clock = Stopwatch.StartNew();
-            var jpegs = Stage(images);
-            var decoded = _decoded.Ensure(jpegs.Sum(j => 3L * j.Size.Width * j.Size.Height));
-            var offset = 0L;
-            foreach (var jpeg in jpegs)
-            {
-                jpeg.Output = decoded + (nint)offset;
-                offset += 3L * jpeg.Size.Width * jpeg.Size.Height;
-            }
-            var onHardware = jpegs.Where(j => j.Hardware).ToList();
-            var onDefault = jpegs.Where(j => !j.Hardware).ToList();
-            if (_hardware is not null && onHardware.Count > 0 && !DecodeBatch(_hardware, onHardware))
-                onDefault.AddRange(onHardware);
-            else
-                onHardware.ForEach(j => j.Decoded = true);
-            if (onDefault.Count > 0 && DecodeBatch(_default, onDefault))
-                onDefault.ForEach(j => j.Decoded = true);
-            var ready = jpegs.Where(j => j.Decoded).ToList();
-            times.AddDecode(clock.Elapsed, ready.Count);
+            return DecodeExclusion.Exclusive(() => DecodeAlone(images, pixels, times, done));
+    }
 
-            clock.Restart();
-            var slotBytes = 3 * _target.Width * _target.Height;
-            foreach (var jpeg in ready)
-            {
-                var region = _preprocessor.SourceRegion(jpeg.Size);
-                var interpolation = region.Width > _target.Width && region.Height > _target.Height ? Npp.Super : Npp.Linear;
-                done[jpeg.Index] = Npp.nppiResize_8u_C3R_Ctx(jpeg.Output, 3 * jpeg.Size.Width, new Npp.Size(jpeg.Size.Width, jpeg.Size.Height),
-                    new Npp.Rect(region.X, region.Y, region.Width, region.Height), pixels + images[jpeg.Index].Slot * slotBytes, 3 * _target.Width,
-                    new Npp.Size(_target.Width, _target.Height), new Npp.Rect(0, 0, _target.Width, _target.Height), interpolation, _npp) >= 0;
-            }
-            CudaRuntime.Check(CudaRuntime.cudaStreamSynchronize(_stream), "cudaStreamSynchronize after resize");
-            times.AddResize(clock.Elapsed, ready.Count);
+    private bool[] DecodeAlone(IReadOnlyList<(int Slot, EncodedImage Bytes)> images, IntPtr pixels, GpuStageTimes times, bool[] done)
+    {
+        var clock = Stopwatch.StartNew();
+        var jpegs = Stage(images);
+        var decoded = _decoded.Ensure(jpegs.Sum(j => 3L * j.Size.Width * j.Size.Height));
+        var offset = 0L;
+        foreach (var jpeg in jpegs)
+        {
+            jpeg.Output = decoded + (nint)offset;
+            offset += 3L * jpeg.Size.Width * jpeg.Size.Height;
         }
+        var onHardware = jpegs.Where(j => j.Hardware).ToList();
+        var onDefault = jpegs.Where(j => !j.Hardware).ToList();
+        if (_hardware is not null && onHardware.Count > 0 && !DecodeBatch(_hardware, onHardware))
+            onDefault.AddRange(onHardware);
+        else
+            onHardware.ForEach(j => j.Decoded = true);
+        if (onDefault.Count > 0 && DecodeBatch(_default, onDefault))
+            onDefault.ForEach(j => j.Decoded = true);
+        var ready = jpegs.Where(j => j.Decoded).ToList();
+        times.AddDecode(clock.Elapsed, ready.Count);
+
+        clock.Restart();
+        var slotBytes = 3 * _target.Width * _target.Height;
+        foreach (var jpeg in ready)
+        {
+            var region = _preprocessor.SourceRegion(jpeg.Size);
+            var interpolation = region.Width > _target.Width && region.Height > _target.Height ? Npp.Super : Npp.Linear;
+            done[jpeg.Index] = Npp.nppiResize_8u_C3R_Ctx(jpeg.Output, 3 * jpeg.Size.Width, new Npp.Size(jpeg.Size.Width, jpeg.Size.Height),
+                new Npp.Rect(region.X, region.Y, region.Width, region.Height), pixels + images[jpeg.Index].Slot * slotBytes, 3 * _target.Width,
+                new Npp.Size(_target.Width, _target.Height), new Npp.Rect(0, 0, _target.Width, _target.Height), interpolation, _npp) >= 0;
+        }
+        CudaRuntime.Check(CudaRuntime.cudaStreamSynchronize(_stream), "cudaStreamSynchronize after resize");
+        times.AddResize(clock.Elapsed, ready.Count);
         return done;
     }
 
@@ -186,6 +189,7 @@ internal sealed unsafe class GpuJpegDecoder : IDisposable
     {
         lock (_gate)
         {
+            DecodeExclusion.Shared(() => { });
             _hardware?.Dispose();
             _default.Dispose();
             _encoded.Dispose();

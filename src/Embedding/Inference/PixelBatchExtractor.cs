@@ -54,9 +54,8 @@ internal sealed class PixelBatchExtractor : IDisposable
         using var result = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(start * FeatureLength, count * FeatureLength), outputShape);
         using var binding = _session.CreateIoBinding();
         binding.BindInput(PixelInputGraph.Input, input);
-        binding.BindOutput(_output, result);
-        _session.RunWithBinding(_runOptions, binding);
-        binding.SynchronizeBoundOutputs();
+        binding.BindOutput(_output, result); // host memory: the run returns once the vectors are there
+        DecodeExclusion.Shared(() => _session.RunWithBinding(_runOptions, binding));
     }, _logger);
 
     public void Dispose()
