@@ -14,7 +14,9 @@ internal sealed record GpuDecodeReport(IReadOnlyList<GpuDecodeRun> Runs, IReadOn
             .AppendLine()
             .AppendLine($"`Benchmarks gpu --images {Images} --batch {Batch} --concurrency {string.Join(',', Concurrency)}`: {Images:N0} files made of the {Photos.Count:N0} shared photos, embedded as that many concurrent")
             .AppendLine($"calls of {Batch} files (best shown) (as the embedder worker's consumer calls it), model on ONNX Runtime's CUDA provider; time after a warm-up. The peer is")
-            .AppendLine("`bench/peers/torch_peer.py` in the same run: PyTorch DataLoader workers decoding and resizing with PIL, fp16 ResNet18 on the same GPU.")
+            .AppendLine("`bench/peers/torch_peer.py` in the same run: PyTorch DataLoader workers decoding and resizing with PIL, fp16 ResNet18 on the same GPU." +
+                (Environment.GetEnvironmentVariable("DOTNET_ThreadPool_ForceMinWorkerThreads") is { Length: > 0 } forced
+                    ? $" The .NET thread pool was started with at least 0x{forced} worker threads (`DOTNET_ThreadPool_ForceMinWorkerThreads={forced}`)." : ""))
             .AppendLine()
             .AppendLine("| path | model | img/s | × strongest peer | concurrent calls | cores busy | img/s at each concurrency |")
             .AppendLine("|---|---|---:|---:|---:|---:|---|");
