@@ -84,10 +84,14 @@ internal sealed class GpuDecodePath : IDisposable
         {
             var size = Math.Min(_options.MaxBatchSize, count - start);
             if (!_batches.TryTake(out var batch))
-                batch = new PixelBatch(_options.MaxBatchSize * (long)_slotBytes, _options.DeviceId);
+                batch = NewBatch();
             try
             {
                 await EmbedBatchAsync(batch, start, size, name, read, results, ct);
+            }
+            catch (CudaException e) when (e.OutOfMemory)
+            {
+                throw new GpuOutOfMemoryException($"GPU out of memory for the decode path's buffers: {e.Message}", e);
             }
             finally
             {
@@ -95,6 +99,18 @@ internal sealed class GpuDecodePath : IDisposable
             }
         }
         return results;
+    }
+
+    private PixelBatch NewBatch()
+    {
+        try
+        {
+            return new PixelBatch(_options.MaxBatchSize * (long)_slotBytes, _options.DeviceId);
+        }
+        catch (CudaException e) when (e.OutOfMemory)
+        {
+            throw new GpuOutOfMemoryException($"GPU out of memory for a batch buffer: {e.Message}", e);
+        }
     }
 
     private async Task EmbedBatchAsync(PixelBatch batch, int start, int size, Func<int, string> name,
@@ -192,45 +208,5 @@ internal sealed class GpuDecodePath : IDisposable
         _jpeg.Dispose();
         while (_batches.TryTake(out var batch))
             batch.Dispose();
-    }
-
-    /// <summary>One batch's uint8 pixels in GPU memory, and a pinned host area for the images decoded on the CPU.</summary>
-    private sealed class PixelBatch : IDisposable
-    {
-        private IntPtr _stream;
-
-        public PixelBatch(long bytes, int deviceId) => DecodeExclusion.Shared(() =>
-        {
-            CudaRuntime.Check(CudaRuntime.cudaSetDevice(deviceId), "cudaSetDevice");
-            Device.Ensure(bytes);
-            Host.Ensure(bytes);
-            CudaRuntime.Check(CudaRuntime.cudaStreamCreateWithFlags(out var stream, CudaRuntime.NonBlockingStream), "cudaStreamCreateWithFlags");
-            _stream = stream;
-        });
-
-        public GpuMemory Device { get; } = new(pinnedHost: false);
-        public GpuMemory Host { get; } = new(pinnedHost: true);
-
-        /// <summary>Copies the host-decoded slots to the GPU (synchronously: the batch is complete when this returns).</summary>
-        public void Upload(bool[] onHost, int slotBytes)
-        {
-            if (!onHost.Contains(true))
-                return;
-            DecodeExclusion.Shared(() =>
-            {
-                for (var slot = 0; slot < onHost.Length; slot++)
-                    if (onHost[slot])
-                        CudaRuntime.Check(CudaRuntime.cudaMemcpyAsync(Device.Pointer + (nint)((long)slot * slotBytes), Host.Pointer + (nint)((long)slot * slotBytes),
-                            (nuint)slotBytes, CudaRuntime.HostToDevice, _stream), "cudaMemcpyAsync");
-                CudaRuntime.Check(CudaRuntime.cudaStreamSynchronize(_stream), "cudaStreamSynchronize");
-            });
-        }
-
-        public void Dispose() => DecodeExclusion.Shared(() =>
-        {
-            CudaRuntime.cudaStreamDestroy(_stream);
-            Device.Dispose();
-            Host.Dispose();
-        });
     }
 }

@@ -7,7 +7,7 @@ namespace ImageSearch.Embedding.Inference;
 /// <summary>
 /// Runs a batch through the model and, when the GPU runs out of memory, runs each half in turn instead, down to single
 /// images. Running out of memory is the device's state, never the images' fault: no image fails for it. Only a single
-/// image that still does not fit throws, as any other inference failure does, so the caller retries the batch later.
+/// image that still does not fit throws, as a <see cref="GpuOutOfMemoryException"/>, so the caller retries the batch later.
 /// </summary>
 internal static class OutOfMemoryRetry
 {
@@ -20,6 +20,10 @@ internal static class OutOfMemoryRetry
         try
         {
             run(start, count);
+        }
+        catch (Exception e) when (count == 1 && IsOutOfMemory(e))
+        {
+            throw new GpuOutOfMemoryException($"GPU out of memory even for one image: {e.Message}", e);
         }
         catch (Exception e) when (count > 1 && IsOutOfMemory(e))
         {
