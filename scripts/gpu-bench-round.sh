@@ -24,7 +24,7 @@ save() { tar -czf "$OUT/docs.tar.gz" -C /tmp/repo docs $(ls /tmp/repo/peer.json 
 bench() { echo "=== $* ($(date -u +%T))"; timeout "$1" /tmp/gpu/run-on-gpu-host.sh "${@:2}"; echo "=== exit $? ($(date -u +%T))"; save; }
 echo "=== peer ($(date -u +%T))"
 PYTHONUNBUFFERED=1 timeout 120 /opt/torch/.venv/bin/python3 "$here/torch_peer.py" --data /tmp/data --images "$images" --batches 64,256 --workers 15 --out /tmp/repo/peer.json
-bench 200 gpu --images "$images" --batch 256 --concurrency 4,8 --peer /tmp/repo/peer.json --data /tmp/data
+bench 200 gpu --images "$images" --batch 256 --concurrency 4,8,16 --peer /tmp/repo/peer.json --data /tmp/data
 bench 120 ingest --provider cuda --decoder gpu --messages "$images" --configs 256x4,512x4 --data /tmp/data
 bench 90 ingest --provider cuda --decoder cpu --messages "$images" --configs 256x4 --data /tmp/data
 kill $dmon

@@ -150,7 +150,7 @@ internal sealed class GpuDecodePath : IDisposable
             });
 
             var jpegs = Enumerable.Range(0, size).Where(s => forGpu[s] is not null).Select(s => (Slot: s, Bytes: forGpu[s]!)).ToList();
-            var decoded = await OffThePool(() => _jpeg.Decode(jpegs, batch.Device.Pointer, Times));
+            var decoded = _jpeg.Decode(jpegs, batch.Device.Pointer, Times);
             var refused = jpegs.Where((_, k) => !decoded[k]).ToList();
             await Parallel.ForEachAsync(refused, parallel, async (jpeg, token) =>
             {
@@ -164,27 +164,17 @@ internal sealed class GpuDecodePath : IDisposable
             foreach (var bytes in forGpu)
                 bytes?.Dispose();
         }
-        await OffThePool(() => batch.Upload(onHost, _slotBytes));
+        batch.Upload(onHost, _slotBytes);
 
         if (Enumerable.Range(start, size).All(i => results[i] is not null))
             return;
         var clock = Stopwatch.StartNew();
         var output = new float[size * _extractor.FeatureLength];
-        await OffThePool(() => _extractor.Run(batch.Device.Pointer, output, size)); // failed slots hold stale pixels; their rows are ignored
+        _extractor.Run(batch.Device.Pointer, output, size); // failed slots hold stale pixels; their rows are ignored
         Times.AddInference(clock.Elapsed, size);
         for (var slot = 0; slot < size; slot++)
             results[start + slot] ??= EmbeddingResult.Success(_postProcessor.Process(output.AsSpan(slot * _extractor.FeatureLength, _extractor.FeatureLength)));
     }
-
-    /// <summary>
-    /// Runs a blocking GPU step (it may wait for <see cref="DecodeExclusion"/>) on a thread of its own, so that the thread pool
-    /// stays free for the reads and checks of the images that keep the GPU fed.
-    /// </summary>
-    private static Task<T> OffThePool<T>(Func<T> step) =>
-        Task.Factory.StartNew(step, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    private static Task OffThePool(Action step) =>
-        Task.Factory.StartNew(step, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>True for a JPEG that goes to nvJPEG, after the same checks the CPU path makes; false for the CPU path.</summary>
     private bool Route(ReadOnlySpan<byte> data)
