@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Packs the benchmarks with the CUDA build of ONNX Runtime for a GPU host that has no .NET SDK and no network:
 # a self-contained linux-x64 publish plus the Debian libraries OpenCV's native library links (GTK, fonts, glib...),
-# which a headless GPU host lacks; xz-compressed and split into chunks small enough for one transfer each.
-#   scripts/pack-gpu-bench.sh [CHUNK_SIZE]     (default 30M) -> .bench/gpu-chunks/bench.tar.xz.* + SHA256SUMS
+# which a headless GPU host lacks; split into chunks small enough for one transfer each. Not compressed: xz took over
+# 10 minutes on a busy 2-core machine and saves only ~40 % (the CUDA provider barely compresses), while each extra chunk
+# costs ~5 s of device time.
+#   scripts/pack-gpu-bench.sh [CHUNK_SIZE]     (default 55M) -> .bench/gpu-chunks/bench.tar.* + SHA256SUMS
 # On the host, from the repository root (so docs/benchmarks.md is found and updated):
-#   cat bench.tar.xz.* | tar -xJ -C /tmp && /tmp/gpu/run-on-gpu-host.sh embed --provider cuda --batches 64,256 --data ../shared/data
+#   cat bench.tar.* | tar -x -C /tmp && /tmp/gpu/run-on-gpu-host.sh embed --provider cuda --batches 64,256 --data ../shared/data
+# scripts/gpu-bench-round.sh runs the whole GPU benchmark round from those chunks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-chunk="${1:-30M}"
+chunk="${1:-55M}"
 out=.bench/gpu
 rm -rf "$out" .bench/gpu-chunks && mkdir -p .bench/gpu-chunks
 dotnet publish bench/Benchmarks -c Release -r linux-x64 --self-contained true -p:OnnxRuntimeFlavor=Gpu -o "$out"
@@ -20,6 +23,6 @@ ldd "$out/libOpenCvSharpExtern.so" | awk '/=> \//{print $3}' \
   | xargs -I{} cp -L {} "$out/native-deps/"
 cp scripts/run-on-gpu-host.sh "$out/"
 
-tar -C .bench -cf - gpu | xz -T0 -3 | split -b "$chunk" - .bench/gpu-chunks/bench.tar.xz.
-(cd .bench/gpu-chunks && sha256sum bench.tar.xz.* > SHA256SUMS)
+tar -C .bench -cf - gpu | split -b "$chunk" - .bench/gpu-chunks/bench.tar.
+(cd .bench/gpu-chunks && sha256sum bench.tar.* > SHA256SUMS)
 du -sh "$out" .bench/gpu-chunks

@@ -18,6 +18,12 @@ public sealed class EmbeddingOptions : IValidatableObject
 
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
 
+    /// <summary>Where JPEGs are decoded and resized; Auto uses the GPU only when the model runs on CUDA and nvJPEG loads.</summary>
+    public DecoderKind Decoder { get; set; } = DecoderKind.Auto;
+
+    /// <summary>Number format the model runs in; Fp16 pays off on a GPU and gives vectors a distinct model id.</summary>
+    public Precision Precision { get; set; } = Precision.Fp32;
+
     /// <summary>CUDA device ordinal.</summary>
     [Range(0, 64)]
     public int DeviceId { get; set; }

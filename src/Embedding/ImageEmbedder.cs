@@ -1,8 +1,10 @@
 using System.Buffers;
 using ImageSearch.Embedding.Descriptors;
+using ImageSearch.Embedding.Gpu;
 using ImageSearch.Embedding.Imaging;
 using ImageSearch.Embedding.Inference;
 using ImageSearch.Embedding.Model;
+using ImageSearch.Embedding.Onnx;
 using ImageSearch.Embedding.PostProcessing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,6 +26,7 @@ public sealed class ImageEmbedder : IDisposable
     private readonly ImageFileReader _files;
     private readonly IObjectRegionFinder? _objectFinder;
     private readonly DescriptorExtractor _extractor;
+    private readonly GpuDecodePath? _gpu;
     private readonly VectorPostProcessor _postProcessor;
     private readonly ArrayPool<float> _inputs;
     private readonly ArrayPool<float> _outputs;
@@ -44,7 +47,9 @@ public sealed class ImageEmbedder : IDisposable
         _objectFinder = IObjectRegionFinder.Create(_options, logger);
         _extractor = new DescriptorExtractor(model, _options, logger);
         _postProcessor = new VectorPostProcessor(_extractor.FeatureLength, _options.Projection);
-        Model = new EmbeddingModelInfo(model.Id + _extractor.IdSuffix + _objectFinder?.IdSuffix + _postProcessor.IdSuffix, _postProcessor.Dimension, _extractor.Provider);
+        _gpu = GpuDecodePath.Create(_options, model, decoder, _extractor.SingleViewPreprocessor, _postProcessor, _objectFinder is not null, logger);
+        Model = new EmbeddingModelInfo(model.Id + ModelVariants.IdSuffix(_options.Precision) + _extractor.IdSuffix + _objectFinder?.IdSuffix + _postProcessor.IdSuffix,
+            _postProcessor.Dimension, _extractor.Provider);
         Descriptor = model;
         // Two buffers per concurrent call (one being filled, one in inference); a few callers at once stay pooled.
         _inputs = ArrayPool<float>.Create(_options.MaxBatchSize * _extractor.TensorLength, maxArraysPerBucket: 8);
@@ -59,8 +64,17 @@ public sealed class ImageEmbedder : IDisposable
     /// <summary>The session alone, for benchmarks that time inference without decoding.</summary>
     internal OnnxFeatureExtractor Extractor => _extractor.Extractor;
 
+    /// <summary>The GPU decode path when <see cref="EmbeddingOptions.Decoder"/> chose it, else null.</summary>
+    internal GpuDecodePath? GpuPath => _gpu;
+
     public Task<IReadOnlyList<EmbeddingResult>> EmbedFilesAsync(IReadOnlyList<string> paths, CancellationToken ct) =>
-        EmbedAsync(Files(paths), Preparation.Parallel(_options.DecodeParallelism), ct);
+        _gpu is { } gpu ? gpu.EmbedAsync(paths.Count, i => paths[i], async (i, token) =>
+            {
+                var encoded = await _files.ReadAsync(paths[i], token);
+                TestCrashSwitch.AbortIfMarked(paths[i]);
+                return encoded;
+            }, ct)
+        : EmbedAsync(Files(paths), Preparation.Parallel(_options.DecodeParallelism), ct);
 
     /// <summary>
     /// Like <see cref="EmbedFilesAsync"/>, but one image at a time, and <paramref name="tracker"/> is told which one is in hand:
@@ -71,6 +85,7 @@ public sealed class ImageEmbedder : IDisposable
         EmbedAsync(Files(paths), new Preparation(1, tracker), ct);
 
     public Task<IReadOnlyList<EmbeddingResult>> EmbedEncodedAsync(IReadOnlyList<ReadOnlyMemory<byte>> images, CancellationToken ct) =>
+        _gpu is { } gpu ? gpu.EmbedAsync(images.Count, i => $"encoded image #{i}", (i, _) => ValueTask.FromResult(EncodedImage.CopyOf(images[i].Span)), ct) :
         EmbedAsync(new Source(images.Count, i => $"encoded image #{i}", (i, _) => ValueTask.FromResult(_decoder.Decode(images[i].Span, MinimumSide))),
             Preparation.Parallel(_options.DecodeParallelism), ct);
 
@@ -131,27 +146,13 @@ public sealed class ImageEmbedder : IDisposable
             preparation.Tracker?.Preparing(index);
             try
             {
-                using var image = await source.Decode(index, token);
-                using var objectRegion = _objectFinder is null ? null : new Mat(image, _objectFinder.Find(image));
-                _extractor.Write(objectRegion ?? image, batch.Input.AsSpan(slot * _extractor.TensorLength, _extractor.TensorLength));
-            }
-            catch (ImageRejectedException e)
-            {
-                results[index] = EmbeddingResult.Failure(e);
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception e) when (e is OutOfMemoryException || e is IOException io && RegularFile.IsProcessLimit(io))
-            {
-                // This process is out of file handles or memory: not the image's fault, so the batch fails and is retried.
-                throw;
-            }
-            catch (Exception e)
-            {
-                _logger.LogWarning(e, "Unexpected failure on {Image}; only this image fails", source.Name(index));
-                results[index] = EmbeddingResult.Unexpected(e);
+                if (await ImageFailures.CaptureAsync(async () =>
+                    {
+                        using var image = await source.Decode(index, token);
+                        using var objectRegion = _objectFinder is null ? null : new Mat(image, _objectFinder.Find(image));
+                        _extractor.Write(objectRegion ?? image, batch.Input.AsSpan(slot * _extractor.TensorLength, _extractor.TensorLength));
+                    }, () => source.Name(index), _logger, token) is { } failure)
+                    results[index] = failure;
             }
             finally
             {
@@ -191,6 +192,7 @@ public sealed class ImageEmbedder : IDisposable
 
     public void Dispose()
     {
+        _gpu?.Dispose();
         _extractor.Dispose();
         (_objectFinder as IDisposable)?.Dispose();
     }

@@ -15,13 +15,15 @@ public sealed class InProcessIngestBenchmark : IBenchmark
 {
     public string Name => "ingest";
 
-    public string Description => "in-process pipeline img/s (in-memory bus) [--provider cpu|cuda] [--messages 10000] [--configs 32x1,64x2 (batch×concurrent batches)]";
+    public string Description => "in-process pipeline img/s (in-memory bus) [--provider cpu|cuda] [--decoder cpu|gpu|auto] [--precision fp32|fp16] [--messages 10000] [--configs 32x1,64x2 (batch×concurrent batches)]";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var arguments = new BenchmarkArguments(args);
         var provider = arguments.Provider();
         var messages = int.Parse(arguments.Get("messages", "10000"));
+        var decoder = Enum.Parse<DecoderKind>(arguments.Get("decoder", "auto"), ignoreCase: true);
+        var precision = Enum.Parse<Precision>(arguments.Get("precision", "fp32"), ignoreCase: true);
         var configs = arguments.Get("configs", provider == ExecutionProvider.Cuda ? "64x1,64x2,256x1,256x2" : "32x1")
             .Split(',').Select(c => c.Split('x') is [var b, var n] ? (Batch: int.Parse(b), Concurrency: int.Parse(n)) : throw new ArgumentException($"config '{c}': use BATCHxCONCURRENCY"))
             .ToList();
@@ -34,7 +36,7 @@ public sealed class InProcessIngestBenchmark : IBenchmark
             foreach (var (batch, concurrency) in configs)
             {
                 var run = Path.Combine(folder, $"{batch}x{concurrency}");
-                await using var host = await StartAsync(provider, batch, concurrency, run, cancellationToken);
+                await using var host = await StartAsync(provider, decoder, precision, batch, concurrency, run, cancellationToken);
                 // Warm-up: the first batches of each size pick their GPU kernels; not part of the timing.
                 var warmup = IngestInput.WriteCsv(Path.Combine(run, "warmup.csv"), photos, 2 * batch * concurrency);
                 await IngestAsync(host, warmup, "warmup", 2 * batch * concurrency, cancellationToken);
@@ -49,9 +51,11 @@ public sealed class InProcessIngestBenchmark : IBenchmark
                 rows.Add(line);
                 await host.StopAsync();
             }
-            var markdown = Report(provider, photos.Count, rows);
+            var markdown = Report(provider, decoder, precision, photos.Count, rows);
             Console.WriteLine(markdown);
-            BenchmarkReport.Write($"{Name}-{provider.ToString().ToLowerInvariant()}", markdown);
+            // The decode path and precision name their own sections, so a GPU-decode run never replaces the CPU-decode one.
+            var variant = provider == ExecutionProvider.Cuda && decoder != DecoderKind.Auto ? $"-{decoder}-decode".ToLowerInvariant() : "";
+            BenchmarkReport.Write($"{Name}-{provider.ToString().ToLowerInvariant()}{variant}{(precision == Precision.Fp32 ? "" : "-fp16")}", markdown);
             return 0;
         }
         finally
@@ -60,10 +64,12 @@ public sealed class InProcessIngestBenchmark : IBenchmark
         }
     }
 
-    private static Task<PipelineHost> StartAsync(ExecutionProvider provider, int batch, int concurrency, string folder, CancellationToken cancellationToken) =>
+    private static Task<PipelineHost> StartAsync(ExecutionProvider provider, DecoderKind decoder, Precision precision, int batch, int concurrency, string folder, CancellationToken cancellationToken) =>
         PipelineHost.StartStandaloneAsync(folder, new Dictionary<string, string?>
         {
             ["Embedding:ExecutionProvider"] = provider.ToString(),
+            ["Embedding:Decoder"] = decoder.ToString(),
+            ["Embedding:Precision"] = precision.ToString(),
             ["Embedding:MaxBatchSize"] = batch.ToString(),
             ["Embedder:MessageLimit"] = batch.ToString(),
             ["Embedder:ConcurrencyLimit"] = concurrency.ToString(),
@@ -81,9 +87,9 @@ public sealed class InProcessIngestBenchmark : IBenchmark
         }
     }
 
-    private static string Report(ExecutionProvider provider, int distinctPhotos, List<string> rows)
+    private static string Report(ExecutionProvider provider, DecoderKind decoder, Precision precision, int distinctPhotos, List<string> rows)
     {
-        var device = provider == ExecutionProvider.Cuda ? $"{provider} provider ({EmbeddingSetup.GpuName() ?? "no GPU found"})" : $"{provider} provider";
+        var device = provider == ExecutionProvider.Cuda ? $"{provider} provider ({EmbeddingSetup.GpuName() ?? "no GPU found"}), `Embedding:Decoder={decoder}`, {precision}" : $"{provider} provider";
         var text = new StringBuilder()
             .AppendLine($"### In-process pipeline: publish → embed → index in one process, {device}")
             .AppendLine()

@@ -52,6 +52,12 @@ internal sealed class DescriptorExtractor : IDisposable
     /// <summary>The smallest decoded side that loses nothing at the largest input size.</summary>
     public int MinimumSourceSide => _sizes.Max(s => s.Preprocessor.MinimumSourceSide);
 
+    /// <summary>
+    /// The preprocessor when the descriptor is the model's own pooled output of one view at the model's size (what a
+    /// pixel batch decoded elsewhere, such as on the GPU, can feed); null when it needs the feature map or several views.
+    /// </summary>
+    public ImagePreprocessor? SingleViewPreprocessor => _options.NeedsFeatureMap ? null : _sizes[0].Preprocessor;
+
     /// <summary>Appended to the model id (see <see cref="DescriptorOptions.IdSuffix"/>).</summary>
     public string IdSuffix { get; }
 

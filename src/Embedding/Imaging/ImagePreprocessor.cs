@@ -57,9 +57,7 @@ public sealed class ImagePreprocessor : IDisposable
             resized = new Mat();
         try
         {
-            // INTER_AREA averages the pixels it shrinks (no aliasing); it equals bilinear when enlarging.
-            var shrinking = region.Width > size.Width || region.Height > size.Height;
-            Cv2.Resize(region, resized, size, interpolation: shrinking ? InterpolationFlags.Area : InterpolationFlags.Linear);
+            ResizeRegion(region, resized, size);
             Normalise(resized, tensor);
         }
         finally
@@ -68,8 +66,35 @@ public sealed class ImagePreprocessor : IDisposable
         }
     }
 
+    /// <summary>
+    /// The crop and resize of <see cref="Write"/> alone, into a height × width BGR image: the GPU decode path's CPU fallback,
+    /// whose pixels are normalised on the GPU like every other image of the batch.
+    /// </summary>
+    public void Resize(Mat bgr, Mat destination)
+    {
+        using var region = new Mat(bgr, SourceRegion(bgr.Size()));
+        ResizeRegion(region, destination, new Size(_model.Width, _model.Height));
+    }
+
+    /// <summary>Whether going from <paramref name="region"/> to <paramref name="size"/> shrinks (area averaging) or not (bilinear).</summary>
+    internal static bool Shrinks(Size region, Size size) => region.Width > size.Width || region.Height > size.Height;
+
+    /// <summary>The normalisation as value × Multiply[c] − Subtract[c·plane + p], for the GPU path's pixel graph.</summary>
+    internal (float[] Multiply, float[] Subtract) Normalisation => (_multiply, _subtract);
+
+    private static void ResizeRegion(Mat region, Mat destination, Size size)
+    {
+        if (region.Size() == size)
+        {
+            region.CopyTo(destination);
+            return;
+        }
+        // INTER_AREA averages the pixels it shrinks (no aliasing); it equals bilinear when enlarging.
+        Cv2.Resize(region, destination, size, interpolation: Shrinks(region.Size(), size) ? InterpolationFlags.Area : InterpolationFlags.Linear);
+    }
+
     /// <summary>The part of the image that ends up in the tensor: all of it, or the centred region of the input's aspect ratio.</summary>
-    private Rect SourceRegion(Size source)
+    internal Rect SourceRegion(Size source)
     {
         if (_model.Resize == ResizeMode.Stretch)
             return new Rect(0, 0, source.Width, source.Height);

@@ -20,6 +20,7 @@ internal sealed class OnnxFeatureExtractor : IDisposable
     private readonly long[] _inputShape;  // [batch, 3, height, width]; batch is set per run
     private readonly long[] _outputShape; // [batch, features...]
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Height, int Width), (int, int)> _cells = new();
+    private readonly ILogger _logger;
 
     /// <param name="featureMap">
     /// Output the model's last convolutional block (<see cref="ModelDescriptor.FeatureMap"/>) at any input size instead of
@@ -27,10 +28,8 @@ internal sealed class OnnxFeatureExtractor : IDisposable
     /// </param>
     public OnnxFeatureExtractor(ModelDescriptor model, EmbeddingOptions options, ILogger logger, bool featureMap = false)
     {
-        var (bytes, rewritten) = OnnxBatchDimension.MakeSymbolic(File.ReadAllBytes(model.OnnxPath));
-        if (featureMap)
-            bytes = OnnxFeatureMap.Expose(bytes, model.FeatureMap
-                ?? throw new InvalidDataException($"model {model.Id} names no feature map (\"featureMap\" in its descriptor), which Embedding:Descriptor needs"), model.Input);
+        _logger = logger;
+        var (bytes, rewritten) = ModelVariants.Load(model, options.Precision, featureMap);
         var outputName = featureMap ? model.FeatureMap! : model.Output;
         (_session, Provider) = CreateSession(bytes, options, logger);
         if (Provider == ExecutionProvider.Cuda)
@@ -61,19 +60,23 @@ internal sealed class OnnxFeatureExtractor : IDisposable
     /// <summary>Floats per image of the pooled output; channels for a feature map.</summary>
     public int FeatureLength { get; }
 
+    /// <summary>Test seam: called with each run's image count before the model runs; an exception thrown there fails that run.</summary>
+    internal Action<int>? BeforeRun { get; set; }
+
     /// <summary>Runs the model on the first <paramref name="batch"/> images of <paramref name="input"/>.</summary>
     /// <param name="input">batch × 3 × height × width floats, NCHW.</param>
     /// <param name="output">Receives batch × <see cref="FeatureLength"/> floats.</param>
-    public void Run(float[] input, float[] output, int batch)
+    public void Run(float[] input, float[] output, int batch) => OutOfMemoryRetry.Run(batch, (start, count) =>
     {
+        BeforeRun?.Invoke(count);
         var inputShape = (long[])_inputShape.Clone();
         var outputShape = (long[])_outputShape.Clone();
-        inputShape[0] = outputShape[0] = batch;
-        var inputLength = (int)(inputShape.Aggregate(1L, (a, b) => a * b));
-        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, inputLength), inputShape);
-        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, batch * FeatureLength), outputShape);
+        inputShape[0] = outputShape[0] = count;
+        var imageLength = (int)(inputShape.Skip(1).Aggregate(1L, (a, b) => a * b));
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(start * imageLength, count * imageLength), inputShape);
+        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(start * FeatureLength, count * FeatureLength), outputShape);
         _session.Run(_runOptions, _inputNames, [inputValue], _outputNames, [outputValue]);
-    }
+    }, _logger);
 
     /// <summary>
     /// The feature map's cells (high, wide) for an input of <paramref name="height"/> × <paramref name="width"/> pixels,
@@ -101,6 +104,7 @@ internal sealed class OnnxFeatureExtractor : IDisposable
         _session.Run(_runOptions, _inputNames, [inputValue], _outputNames, [outputValue]);
     }
 
+    /// <summary>A CUDA session when asked for and possible, else a CPU one (also used by the GPU decode path's session).</summary>
     internal static (InferenceSession, ExecutionProvider) CreateSession(byte[] model, EmbeddingOptions options, ILogger logger)
     {
         if (options.ExecutionProvider == ExecutionProvider.Cuda)

@@ -1,3 +1,4 @@
+using ImageSearch.Embedding.Onnx;
 using ImageSearch.Embedding.Onnx.Graph;
 
 namespace ImageSearch.Embedding.Quantization;
@@ -40,36 +41,9 @@ internal static class FloatGraphPreparation
 
     private static void FoldBatchNorms(OnnxModel model)
     {
-        foreach (var norm in model.Nodes.Where(n => n.Op == "BatchNormalization").ToList())
-        {
-            var conv = model.Producer(norm.Inputs[0]);
-            if (conv is not { Op: "Conv" } || model.Consumers(norm.Inputs[0]).Count() != 1 || model.Outputs.Any(o => o.ValueName == norm.Inputs[0]))
-                throw new NotSupportedException($"BatchNormalization '{norm.NodeName}' does not follow a Conv alone, so it cannot be folded");
-            var (gamma, beta, mean, variance) = (Floats(model, norm.Inputs[1]), Floats(model, norm.Inputs[2]), Floats(model, norm.Inputs[3]), Floats(model, norm.Inputs[4]));
-            var epsilon = norm.Attribute("epsilon")?.AsFloat() ?? 1e-5f;
-            var weight = model.Initializer(conv.Inputs[1]) ?? throw new NotSupportedException($"Conv '{conv.NodeName}' has no stored weights");
-            var weights = weight.ToFloats();
-            var channels = gamma.Length;
-            var perChannel = weights.Length / channels;
-            var bias = conv.Inputs.Count > 2 && conv.Inputs[2].Length > 0 ? Floats(model, conv.Inputs[2]) : new float[channels];
-            var folded = new float[weights.Length];
-            var foldedBias = new float[channels];
-            for (var c = 0; c < channels; c++)
-            {
-                var factor = gamma[c] / MathF.Sqrt(variance[c] + epsilon);
-                for (var i = 0; i < perChannel; i++)
-                    folded[c * perChannel + i] = weights[c * perChannel + i] * factor;
-                foldedBias[c] = (bias[c] - mean[c]) * factor + beta[c];
-            }
-            var name = conv.NodeName.Length > 0 ? conv.NodeName : norm.Outputs[0];
-            model.Initializers.Add(OnnxTensor.FromFloats($"{name}/folded_weight", weight.Shape, folded));
-            model.Initializers.Add(OnnxTensor.FromFloats($"{name}/folded_bias", [channels], foldedBias));
-            conv.Inputs.RemoveRange(1, conv.Inputs.Count - 1);
-            conv.Inputs.AddRange([$"{name}/folded_weight", $"{name}/folded_bias"]);
-            conv.Outputs[0] = norm.Outputs[0];
-            model.Nodes.Remove(norm);
-        }
-        RemoveUnused(model);
+        BatchNormFolding.Fold(model);
+        if (model.Nodes.FirstOrDefault(n => n.Op == "BatchNormalization") is { } left)
+            throw new NotSupportedException($"BatchNormalization '{left.NodeName}' does not follow a Conv alone, so it cannot be folded");
     }
 
     /// <summary>Drops initializers that no node reads any more.</summary>
@@ -78,7 +52,4 @@ internal static class FloatGraphPreparation
         var read = model.Nodes.SelectMany(n => n.Inputs).ToHashSet();
         model.Initializers.RemoveAll(t => !read.Contains(t.TensorName));
     }
-
-    private static float[] Floats(OnnxModel model, string name) =>
-        (model.Initializer(name) ?? throw new NotSupportedException($"'{name}' is not a stored tensor")).ToFloats();
 }

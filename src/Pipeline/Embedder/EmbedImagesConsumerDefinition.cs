@@ -1,5 +1,5 @@
-using ImageSearch.Embedding;
 using ImageSearch.Contracts;
+using ImageSearch.Embedding;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -37,16 +37,18 @@ public sealed class EmbedImagesConsumerDefinition : ConsumerDefinition<EmbedImag
             .SetMessageLimit(_options.MessageLimit)
             .SetTimeLimit(_options.TimeLimit)
             .SetConcurrencyLimit(_options.ConcurrencyLimit));
-        // On the consumer, so that the whole batch is retried. Storage that stopped answering is waited for much longer:
-        // it is not the images' fault, and they must not end in the error queue for it.
+        // On the consumer, so that the whole batch is retried. Storage that stopped answering, and a GPU with no memory left
+        // even for one image, are waited for much longer: not the images' fault, so they must not end in the error queue for it.
         consumerConfigurator.UseMessageRetry(retry =>
         {
             retry.Handle<ImageSourceUnavailableException>();
+            retry.Handle<GpuOutOfMemoryException>();
             retry.Exponential(SourceOutageRetries, _options.RetryMinInterval, _options.RetryMaxInterval, _options.RetryMinInterval);
         });
         consumerConfigurator.UseMessageRetry(retry =>
         {
             retry.Ignore<ImageSourceUnavailableException>();
+            retry.Ignore<GpuOutOfMemoryException>();
             retry.Exponential(_options.RetryLimit, _options.RetryMinInterval, _options.RetryMaxInterval, _options.RetryMinInterval);
         });
     }
