@@ -45,7 +45,7 @@ internal sealed class EvaluationRun
         {
             var configurations = result.GetValue(_configurations) is { Length: > 0 } given
                 ? given.Select(EvaluationConfiguration.Parse).ToList()
-                : StandardConfigurations.All.ToList();
+                : StandardConfigurations.Default.ToList();
             var duplicate = configurations.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
                 throw new FormatException($"configuration name '{duplicate.Key}' is used twice");

@@ -1,4 +1,5 @@
 using ImageSearch.Embedding;
+using ImageSearch.Embedding.Descriptors;
 using ImageSearch.Evaluation.Configurations;
 using Microsoft.Extensions.Configuration;
 
@@ -61,11 +62,29 @@ public sealed class EvaluationConfigurationTests
     }
 
     [Fact]
-    public void TheStandardMatrixProjectsEachDescriptorTo256And128()
+    public void TheDefaultProjectsTheDefaultDescriptorTo256And128()
     {
-        var all = StandardConfigurations.All;
+        var all = StandardConfigurations.Default;
 
         Assert.Equal(["gap", "gap-rp256", "gap-rp128"], all.Select(c => c.Name));
         Assert.Equal([0, 256, 128], all.Select(c => c.Options(Shared).Projection.Dimension));
+    }
+
+    [Fact]
+    public void TheMatrixHasEveryDescriptorAtEveryDimensionInFloatAndInt8()
+    {
+        var int8 = new EmbeddingOptions().ResolveModelPath(); // any descriptor that exists: options are validated
+        var matrix = StandardConfigurations.Matrix(int8);
+
+        Assert.Equal(5 * 2 * 3, matrix.Count);
+        Assert.Equal(matrix.Count, matrix.Select(c => c.Name).Distinct().Count());
+        var options = matrix.ToDictionary(c => c.Name, c => c.Options(Shared));
+        Assert.Equal((DescriptorKind.Rmac, 128, int8),
+            (options["rmac-int8-rp128"].Descriptor.Kind, options["rmac-int8-rp128"].Projection.Dimension, options["rmac-int8-rp128"].Model));
+        Assert.Equal((DescriptorKind.Gem, 3.0, 256), (options["gem3-rp256"].Descriptor.Kind, options["gem3-rp256"].Descriptor.GemP, options["gem3-rp256"].Projection.Dimension));
+        Assert.Equal([1, 0.707, 1.414], options["gap-ms"].Descriptor.Scales);
+        Assert.True(options["gap-flip-int8"].Descriptor.Flip);
+        Assert.Equal(new EmbeddingOptions().Model, options["gap"].Model);
+        Assert.Equal(15, StandardConfigurations.Matrix().Count);
     }
 }

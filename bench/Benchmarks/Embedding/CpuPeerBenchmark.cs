@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using ImageSearch.Embedding;
 using ImageSearch.Embedding.Model;
-using ImageSearch.Embedding.Quantization;
 
 namespace ImageSearch.Benchmarks.Embedding;
 
@@ -28,7 +27,7 @@ public sealed class CpuPeerBenchmark : IBenchmark
         var rounds = arguments.Integer("rounds", 5);
         var options = EmbeddingSetup.Options(arguments, Batch);
         var fp32 = ModelDescriptor.Load(options.Value.ResolveModelPath());
-        var int8 = ModelDescriptor.Load(arguments.Get("int8", "") is { Length: > 0 } given ? given : QuantizeInto(fp32, Path.Combine(data, "imagenet-100"), Path.Combine(Path.GetTempPath(), "imagesearch-int8-bench")));
+        var int8 = ModelDescriptor.Load(Int8Model.DescriptorPath(arguments, fp32, data));
         var missingPeer = TorchPeer.Missing();
         var loadBefore = LoadAverage();
 
@@ -70,16 +69,6 @@ public sealed class CpuPeerBenchmark : IBenchmark
         Console.WriteLine(markdown);
         BenchmarkReport.Write(Name, markdown);
         return 0;
-    }
-
-    /// <summary>Calibrates on the query photos, not on the files being timed, and keeps the model between runs.</summary>
-    private static string QuantizeInto(ModelDescriptor fp32, string calibration, string folder)
-    {
-        var id = $"{fp32.Id}-int8";
-        var path = Path.Combine(folder, $"{id}.json");
-        if (!File.Exists(path))
-            ModelQuantizer.Write(fp32, ModelQuantizer.Quantize(fp32, CalibrationImages.Select(calibration, 100), CalibrationMethod.MinMax), id, folder);
-        return path;
     }
 
     private static string Report(int images, int rounds, Dictionary<string, List<double>> runs, Dictionary<string, List<double>> inference, string? missingPeer)

@@ -1,5 +1,6 @@
 using System.Text;
 using ImageSearch.Benchmarks.Embedding;
+using ImageSearch.Embedding.Model;
 using ImageSearch.Evaluation.Configurations;
 using ImageSearch.Evaluation.NearDuplicates;
 using ImageSearch.Evaluation.Protocols;
@@ -11,14 +12,15 @@ using Microsoft.Extensions.Configuration;
 namespace ImageSearch.Benchmarks.Evaluation;
 
 /// <summary>
-/// The standard configuration matrix (<see cref="StandardConfigurations"/>) on the class protocol and on near-duplicates
-/// of the shared photos: all 100 imagenet-100 photos plus a seeded choice of imagenet-1k-samples are the originals,
-/// searched once among themselves and once among all 1,100 shared photos (the rest as distractors).
+/// The standard matrix (<see cref="StandardConfigurations.Matrix"/>: descriptor kinds × {fp32, int8} × {512, 256, 128}) on
+/// the class protocol and on near-duplicates of the shared photos: all 100 imagenet-100 photos plus a seeded choice of
+/// imagenet-1k-samples are the originals, searched once among themselves and once among all 1,100 shared photos (the
+/// rest as distractors).
 /// </summary>
 public sealed class EvalBenchmark : IBenchmark
 {
     public string Name => "eval";
-    public string Description => "the eval tables: standard configurations × {class, near-duplicates} [--originals 223] [--copies 450] [--seed 42] [--k 10] [--provider cpu|cuda] [--data DIR]";
+    public string Description => "the eval tables: descriptor kinds × {fp32, int8} × {512, 256, 128} on {class, near-duplicates} [--originals 223] [--copies 450] [--seed 42] [--k 10] [--int8 JSON|none] [--provider cpu|cuda] [--data DIR]";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -42,7 +44,8 @@ public sealed class EvalBenchmark : IBenchmark
             ["Embedding:DeviceId"] = arguments.Get("device", "0"),
             ["Embedding:Model"] = arguments.Get("model", ""),
         }).Build();
-        var configurations = StandardConfigurations.All;
+        var fp32 = ModelDescriptor.Load(EmbeddingSetup.Options(arguments).Value.ResolveModelPath());
+        var configurations = StandardConfigurations.Matrix(arguments.Get("int8", "") == "none" ? null : Int8Model.DescriptorPath(arguments, fp32, data));
 
         var rows = await new Evaluator(settings, EmbeddingSetup.Logging).RunAsync(configurations, [classSet, nearDuplicates, withDistractors], k, cancellationToken);
 
@@ -53,11 +56,18 @@ public sealed class EvalBenchmark : IBenchmark
             $"Near-duplicates: {generated.Count} edited copies (seed {seed}, {copies / Enum.GetValues<ImageEdit>().Length} or so per edit) of {originals.Count} photos " +
             $"(the {queries.Count} imagenet-100 photos and {originals.Count - queries.Count} imagenet-1k-samples), searched among the originals alone " +
             $"(`{nearDuplicates.Name}`) and among all {originals.Count + distractors.Count} shared photos (`{withDistractors.Name}`); the one relevant image is the original. " +
-            "Configurations: " + string.Join("; ", configurations.Select(c => $"`{c}`")) + ".");
+            "Descriptors (docs/descriptors.md): " + string.Join("; ", StandardConfigurations.Descriptors.Select(c => $"`{c}`")) +
+            ". Each is run with the float32 model and with its int8 copy (`ingestor quantize` on the 100 imagenet-100 photos, min/max), and projected to 256 and 128 dimensions.");
+        text.AppendLine();
+        text.Append(EvalMatrixTable.Write(rows, withDistractors.Name, k));
+        text.AppendLine();
+        text.AppendLine(Charts(rows.Where(r => r.Dimension == rows.Max(x => x.Dimension)).ToList(), withDistractors.Name, k));
+        text.AppendLine();
+        text.AppendLine("<details><summary>Every configuration on every protocol, and per edit</summary>");
         text.AppendLine();
         text.Append(MarkdownReport.Write(rows));
         text.AppendLine();
-        text.AppendLine(Charts(rows, withDistractors.Name, k));
+        text.AppendLine("</details>");
         text.AppendLine();
         text.AppendLine("`dotnet run -c Release --project bench/Benchmarks -- eval`; the same tables for any configurations and your own images: `dotnet run -c Release --project src/Evaluate -- class|codelab|near-duplicates` (docs/evaluation.md). " +
             "img/s is embedding throughput during the evaluation (decode included), on a machine shared with other work: a cost indication, not a benchmark.");

@@ -2,9 +2,10 @@ namespace ImageSearch.Embedding.PostProcessing;
 
 /// <summary>
 /// The one place where raw model features become stored vectors: L2 normalisation, then the optional random projection
-/// and a second normalisation, so every vector has length 1 and cosine similarity is a dot product.
+/// and a second normalisation, so every vector has length 1 and cosine similarity is a dot product. A unit-length input
+/// gives the same vector as the raw features it came from, so a projection can also be applied to stored unit vectors.
 /// </summary>
-internal sealed class VectorPostProcessor(int featureLength, ProjectionOptions projection)
+public sealed class VectorPostProcessor(int featureLength, ProjectionOptions projection)
 {
     private readonly RandomProjection? _projection = projection.Dimension > 0
         ? new RandomProjection(featureLength, projection.Dimension, projection.Seed, projection.Kind)
