@@ -38,6 +38,19 @@ public sealed class GpuDecodePathTests(EmbedderFixture fixture)
     }
 
     [Fact]
+    public void GpuRefusesADescriptorThatPoolsTheFeatureMapOnAnyMachine()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new EmbeddingOptions
+        {
+            Decoder = DecoderKind.Gpu, ExecutionProvider = ExecutionProvider.Cuda, Descriptor = { Kind = Descriptors.DescriptorKind.Gem },
+        });
+
+        var refusal = Assert.Throws<InvalidOperationException>(() => new ImageEmbedder(options, new ImageDecoder(options), NullLogger<ImageEmbedder>.Instance));
+
+        Assert.Contains("Embedding:Descriptor", refusal.Message);
+    }
+
+    [Fact]
     public async Task OutOfMemoryHalvesTheBatchAndNoImageFails()
     {
         var photos = SharedData.ImageNet100Files.Take(10).ToList();

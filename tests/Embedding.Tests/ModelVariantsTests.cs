@@ -57,6 +57,22 @@ public sealed class ModelVariantsTests(EmbedderFixture fixture)
         Assert.All(fp16.Zip(fp32), pair => Assert.True(Similarity.Dot(pair.First.Vector!, pair.Second.Vector!) > 0.999f, $"cosine {Similarity.Dot(pair.First.Vector!, pair.Second.Vector!)}"));
     }
 
+    [Fact]
+    public async Task Fp16ComposesWithAFeatureMapDescriptor()
+    {
+        var photos = SharedData.ImageNet100Files.Take(4).ToList();
+        EmbeddingOptions Gem(Precision precision) => new() { Precision = precision, Descriptor = { Kind = Descriptors.DescriptorKind.Gem, Flip = true } };
+        var (halfOptions, fullOptions) = (Microsoft.Extensions.Options.Options.Create(Gem(Precision.Fp16)), Microsoft.Extensions.Options.Options.Create(Gem(Precision.Fp32)));
+        using var half = new ImageEmbedder(halfOptions, new ImageDecoder(halfOptions), NullLogger<ImageEmbedder>.Instance);
+        using var full = new ImageEmbedder(fullOptions, new ImageDecoder(fullOptions), NullLogger<ImageEmbedder>.Instance);
+
+        var fp16 = await half.EmbedFilesAsync(photos, TestContext.Current.CancellationToken);
+        var fp32 = await full.EmbedFilesAsync(photos, TestContext.Current.CancellationToken);
+
+        Assert.Equal(("resnet18-fp16+gem3+flip", "resnet18+gem3+flip"), (half.Model.Id, full.Model.Id));
+        Assert.All(fp16.Zip(fp32), pair => Assert.True(Similarity.Dot(pair.First.Vector!, pair.Second.Vector!) > 0.999f, $"cosine {Similarity.Dot(pair.First.Vector!, pair.Second.Vector!)}"));
+    }
+
     private static float[] Run<T>(byte[] model, string input, DenseTensor<T> value)
     {
         using var session = new InferenceSession(model);

@@ -1,3 +1,5 @@
+using ImageSearch.Embedding.PostProcessing;
+
 namespace ImageSearch.Embedding.Descriptors;
 
 /// <summary>
@@ -68,12 +70,7 @@ public static class FeatureMapPooling
     /// <summary>Adds <paramref name="vector"/>, scaled to unit length, to <paramref name="sum"/> (an all-zero vector adds nothing).</summary>
     public static void Add(ReadOnlySpan<float> vector, Span<float> sum)
     {
-        var squares = 0.0;
-        foreach (var v in vector)
-            squares += (double)v * v;
-        if (squares == 0)
-            return;
-        var inverse = (float)(1 / Math.Sqrt(squares));
+        var inverse = VectorPostProcessor.InverseLength(vector);
         for (var i = 0; i < vector.Length; i++)
             sum[i] += vector[i] * inverse;
     }

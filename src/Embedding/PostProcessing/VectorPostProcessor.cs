@@ -36,14 +36,18 @@ public sealed class VectorPostProcessor(int featureLength, ProjectionOptions pro
 
     private static void Normalise(Span<float> vector)
     {
+        // An all-zero feature vector has no direction; it stays zero rather than becoming NaN.
+        var inverse = InverseLength(vector);
+        for (var i = 0; i < vector.Length; i++)
+            vector[i] *= inverse;
+    }
+
+    /// <summary>1 / the vector's length (summed in double), or 0 for an all-zero vector.</summary>
+    internal static float InverseLength(ReadOnlySpan<float> vector)
+    {
         var sum = 0.0;
         foreach (var v in vector)
             sum += (double)v * v;
-        // An all-zero feature vector has no direction; it stays zero rather than becoming NaN.
-        if (sum == 0)
-            return;
-        var inverse = (float)(1 / Math.Sqrt(sum));
-        for (var i = 0; i < vector.Length; i++)
-            vector[i] *= inverse;
+        return sum == 0 ? 0 : (float)(1 / Math.Sqrt(sum));
     }
 }
