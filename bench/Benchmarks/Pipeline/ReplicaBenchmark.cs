@@ -51,8 +51,6 @@ public sealed class ReplicaBenchmark : IBenchmark
         try
         {
             var csv = IngestInput.WriteCsv(Path.Combine(folder, "images.csv"), photos, messages);
-            var warmup = 2 * batch * concurrency * counts.Max();
-            var warmupCsv = IngestInput.WriteCsv(Path.Combine(folder, "warmup.csv"), photos, warmup);
             await using var node = await RabbitMqNode.StartAsync(virtualHosts: 0, cancellationToken);
             var bus = new Dictionary<string, string?> { ["Bus:Host"] = "127.0.0.1", ["Bus:Port"] = node.Port.ToString() };
             await using var indexer = await PipelineHost.StartIndexerAsync(folder, bus, cancellationToken);
@@ -63,6 +61,9 @@ public sealed class ReplicaBenchmark : IBenchmark
                 try
                 {
                     IReadOnlyList<IReadOnlyDictionary<string, string?>> embedders = settings;
+                    // A full round of batches for every process: each picks its GPU kernels for the batch size before the clock starts.
+                    var warmup = batch * concurrency * settings.Count;
+                    var warmupCsv = IngestInput.WriteCsv(Path.Combine(folder, $"warmup-{i}.csv"), photos, warmup);
                     var report = await PipelineRun.RunAsync(indexer, bus, csv, messages, embedders, $"replicas_{i}", folder, cancellationToken,
                         (warmupCsv, warmup), new GpuUtilisation());
                     Console.WriteLine($"  {report.Elapsed.TotalSeconds:N1} s, {report.ImagesPerSecond:N0} img/s, shares {string.Join(" / ", report.Embedders.Select(e => e.Embedded))}");
@@ -77,7 +78,8 @@ public sealed class ReplicaBenchmark : IBenchmark
             }
             var markdown = Report(provider, decoder, batch, concurrency, photos.Count, results);
             Console.WriteLine(markdown);
-            BenchmarkReport.Write(provider == ExecutionProvider.Cpu ? $"{Name}-cpu" : Name, markdown);
+            // Each device and decoder has its own section, so a CPU-decode or a local CPU run never replaces the GPU one.
+            BenchmarkReport.Write(provider == ExecutionProvider.Cpu ? $"{Name}-cpu" : decoder == DecoderKind.Cpu ? $"{Name}-cpu-decode" : Name, markdown);
             return results.Any(r => r.Report is null) ? 1 : 0;
         }
         finally
