@@ -7,6 +7,8 @@
 #   CHUNKS=/tmp/gx OUT=... scripts/gpu-replicas-round.sh run [MESSAGES] [DECODER...]   (default 20000 gpu cpu)
 #                                         there, from the repository root, once every chunk is in $CHUNKS; leaves round.log,
 #                                         dmon.log and docs.tar.gz (docs/benchmarks.md) in $OUT
+# The device tool sends the session's checkout, which need not be this worktree: copy the chunks and this folder's two
+# scripts into a git-ignored folder of that checkout, carry one chunk per call, and run this script from a scripts/ there.
 set -uo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 if [ "${1:-}" = pack ]; then

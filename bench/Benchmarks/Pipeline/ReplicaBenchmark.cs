@@ -93,7 +93,7 @@ public sealed class ReplicaBenchmark : IBenchmark
     {
         var gpu = provider == ExecutionProvider.Cuda ? EmbeddingSetup.GpuName() ?? "no GPU found" : null;
         var text = new StringBuilder()
-            .AppendLine($"### Embedder replicas through RabbitMQ{(gpu is null ? $", {provider} provider" : $" on one GPU ({gpu})")}")
+            .AppendLine($"### Embedder replicas through RabbitMQ{(gpu is null ? $", {provider} provider" : $" on one GPU ({gpu}), `Embedding:Decoder={decoder}`")}")
             .AppendLine()
             .AppendLine($"`Benchmarks replicas`: the ingestor's `BulkPublisher` publishes a CSV of {runs.Select(r => r.Report?.Messages ?? 0).Max():N0} distinct ids over the {distinctPhotos:N0} shared photos")
             .AppendLine("into a private RabbitMQ node; N `ImageSearch.Embedder` processes consume the one `embed-image` queue; the indexer (in the benchmark")
