@@ -4,7 +4,9 @@
 # which a headless GPU host lacks; split into chunks small enough for one transfer each. Not compressed: xz took over
 # 10 minutes on a busy 2-core machine and saves only ~40 % (the CUDA provider barely compresses), while each extra chunk
 # costs ~5 s of device time.
-#   scripts/pack-gpu-bench.sh [CHUNK_SIZE]     (default 55M) -> .bench/gpu-chunks/bench.tar.* + SHA256SUMS
+#   scripts/pack-gpu-bench.sh [CHUNK_SIZE] [SERVICE...]   (default 55M) -> .bench/gpu-chunks/bench.tar.* + SHA256SUMS
+# Each SERVICE (e.g. Embedder) of src/ is published into the same folder, sharing the runtime and the CUDA provider: the
+# multi-process benchmarks run its apphost there (IMAGESEARCH_SERVICE_APPS, see tests/TestSupport/ServiceBuild.cs).
 # On the host, from the repository root (so docs/benchmarks.md is found and updated):
 #   cat bench.tar.* | tar -x -C /tmp && /tmp/gpu/run-on-gpu-host.sh embed --provider cuda --batches 64,256 --data ../shared/data
 # scripts/gpu-bench-round.sh runs the whole GPU benchmark round from those chunks.
@@ -13,8 +15,11 @@ cd "$(dirname "$0")/.."
 chunk="${1:-55M}"
 out=.bench/gpu
 rm -rf "$out" .bench/gpu-chunks && mkdir -p .bench/gpu-chunks
-dotnet publish bench/Benchmarks -c Release -r linux-x64 --self-contained true -p:OnnxRuntimeFlavor=Gpu -o "$out"
-dotnet restore bench/Benchmarks >/dev/null # back to the default (CPU) flavour for local builds
+services=("${@:2}")
+for project in bench/Benchmarks "${services[@]/#/src/}"; do
+  dotnet publish "$project" -c Release -r linux-x64 --self-contained true -p:OnnxRuntimeFlavor=Gpu -o "$out"
+  dotnet restore "$project" >/dev/null # back to the default (CPU) flavour for local builds
+done
 
 # Every library OpenCV needs except glibc and the C++ runtime, which any host has in a newer version.
 mkdir -p "$out/native-deps"

@@ -8,10 +8,17 @@ namespace ImageSearch.TestSupport;
 /// data and logs under a temporary folder owned by user <c>rabbitmq</c>, no plugins (so no management port to clash).
 /// Shared by the test fixture and the benchmarks; no test framework here.
 /// </summary>
+/// <remarks>
+/// Where <see cref="PortableRootVariable"/> names a root that <c>scripts/portable-rabbitmq.sh unpack</c> extracted the
+/// packages into (a host where nothing can be installed), the node runs from there, as the current user.
+/// </remarks>
 public sealed class RabbitMqNode : IAsyncDisposable
 {
-    private const string Server = "/usr/sbin/rabbitmq-server";
-    private const string Ctl = "/usr/sbin/rabbitmqctl";
+    public const string PortableRootVariable = "IMAGESEARCH_RABBITMQ_ROOT";
+    private static readonly string? PortableRoot = Environment.GetEnvironmentVariable(PortableRootVariable) is { Length: > 0 } root ? root : null;
+    // Debian's /usr/sbin scripts switch to user rabbitmq; the scripts they wrap run as whoever starts them.
+    private static readonly string Server = PortableRoot is null ? "/usr/sbin/rabbitmq-server" : Path.Combine(PortableRoot, "usr/lib/rabbitmq/bin/rabbitmq-server");
+    private static readonly string Ctl = PortableRoot is null ? "/usr/sbin/rabbitmqctl" : Path.Combine(PortableRoot, "usr/lib/rabbitmq/bin/rabbitmqctl");
     internal const string FolderPrefix = "imagesearch-rabbitmq-";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
@@ -42,6 +49,8 @@ public sealed class RabbitMqNode : IAsyncDisposable
     {
         if (!OperatingSystem.IsLinux() || !File.Exists(Server) || !File.Exists(Ctl))
             return $"{Server} is not installed (apt-get install rabbitmq-server, or scripts/install-deps.sh --tests)";
+        if (PortableRoot is not null)
+            return null;
         if (!File.ReadLines("/etc/passwd").Any(l => l.StartsWith("rabbitmq:", StringComparison.Ordinal)))
             return "user rabbitmq does not exist (Debian's rabbitmq-server package creates it)";
         if (Environment.UserName is not ("root" or "rabbitmq"))
@@ -63,7 +72,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(folder, "rabbitmq-env.conf"), "", cancellationToken);
         var hosts = Enumerable.Range(1, virtualHosts).Select(i => $"test-{i:D3}").ToList();
         await File.WriteAllTextAsync(Path.Combine(folder, "definitions.json"), Definitions(hosts), cancellationToken);
-        if (Environment.UserName == "root")
+        if (Environment.UserName == "root" && PortableRoot is null)
             await NodeProcesses.RunAsync("chown", ["-R", "rabbitmq:rabbitmq", folder], [], TimeSpan.FromSeconds(10), cancellationToken);
 
         var port = NodePort();
@@ -83,6 +92,8 @@ public sealed class RabbitMqNode : IAsyncDisposable
             // The Erlang distribution port listens on loopback only, like AMQP.
             ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
         };
+        if (PortableRoot is not null)
+            environment["PATH"] = $"{Path.Combine(PortableRoot, "usr/lib/erlang/bin")}:{Environment.GetEnvironmentVariable("PATH")}";
         var node = new RabbitMqNode(nodeName, port, folder, hosts, environment);
         try
         {

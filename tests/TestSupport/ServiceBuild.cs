@@ -32,6 +32,18 @@ public sealed record ServiceBuild(string Name, string Folder = "src")
         }
     }
 
+    /// <summary>
+    /// A folder of self-contained publishes (one apphost per service, <c>ImageSearch.&lt;Name&gt;</c>) to run instead of the
+    /// builds: for a host without the .NET SDK, such as the GPU host (<c>scripts/pack-gpu-bench.sh</c> publishes them there).
+    /// </summary>
+    public const string PublishedAppsVariable = "IMAGESEARCH_SERVICE_APPS";
+
+    /// <summary>How a process of it starts: its apphost where <see cref="PublishedAppsVariable"/> is set, else <c>dotnet</c> on <see cref="Assembly"/>.</summary>
+    public (string File, string[] Arguments) Command =>
+        Environment.GetEnvironmentVariable(PublishedAppsVariable) is { Length: > 0 } apps
+            ? (Path.Combine(apps, $"ImageSearch.{Name}"), [])
+            : ("dotnet", [Assembly]);
+
     /// <summary>The checkout this program was built from (the folder with Ingest.sln), or the working directory.</summary>
     public static string RepositoryRoot
     {

@@ -16,9 +16,12 @@ public sealed partial class WorkerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private WorkerProcess(Process process, int port)
+    private readonly string _name;
+
+    private WorkerProcess(Process process, int port, string name)
     {
         _process = process;
+        _name = name;
         Address = new Uri($"http://127.0.0.1:{port}");
     }
 
@@ -56,17 +59,17 @@ public sealed partial class WorkerProcess : IAsyncDisposable
     {
         var port = FreePort.Any();
         var portText = portValue?.Invoke(port) ?? port.ToString(CultureInfo.InvariantCulture);
-        var info = new ProcessStartInfo("dotnet")
+        var (file, arguments) = service.Command;
+        var info = new ProcessStartInfo(file, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? service.ProjectFolder,
         };
-        info.ArgumentList.Add(service.Assembly);
         foreach (var (key, value) in settings.Append(KeyValuePair.Create(portSetting, (string?)portText)))
             info.Environment[key.Replace(":", "__")] = value;
-        var worker = new WorkerProcess(new Process { StartInfo = info }, port);
+        var worker = new WorkerProcess(new Process { StartInfo = info }, port, service.Name);
         worker._process.OutputDataReceived += (_, e) => worker.Append(e.Data);
         worker._process.ErrorDataReceived += (_, e) => worker.Append(e.Data);
         worker._process.Start();
@@ -151,7 +154,7 @@ public sealed partial class WorkerProcess : IAsyncDisposable
     // USER_HZ: 100 on every Linux architecture .NET runs on.
     private const int ClockTicksPerSecond = 100;
 
-    private string Name => Path.GetFileNameWithoutExtension(_process.StartInfo.ArgumentList[0]);
+    private string Name => $"ImageSearch.{_name}";
 
     [GeneratedRegex(@"^(?<sample>[a-z_:]+(\{[^}]*\})?) (?<value>\S+)$", RegexOptions.Multiline)]
     private static partial Regex SampleLine();

@@ -38,7 +38,8 @@ public sealed class PipelineBenchmark : IBenchmark
             foreach (var embedders in runs)
             {
                 Console.WriteLine($"{embedders} embedder process(es), {messages:N0} messages...");
-                var report = await PipelineRun.RunAsync(indexer, bus, csv, messages, embedders, folder, cancellationToken);
+                var report = await PipelineRun.RunAsync(indexer, bus, csv, messages,
+                    Enumerable.Repeat(new Dictionary<string, string?>(), embedders).ToList(), $"pipeline_{embedders}_embedders", folder, cancellationToken);
                 Console.WriteLine($"  {report.Elapsed.TotalSeconds:N1} s, {report.ImagesPerSecond:N1} img/s, shares {string.Join(" / ", report.Embedders.Select(e => e.Embedded))}");
                 reports.Add(report);
             }

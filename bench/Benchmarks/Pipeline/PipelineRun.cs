@@ -28,8 +28,10 @@ internal sealed record EmbedderReport(double Embedded, TimeSpan Cpu, long ReadyR
 
 /// <param name="MachineCpu">CPU time of the whole machine during the run (every process, this one and RabbitMQ included).</param>
 /// <param name="BenchmarkCpu">CPU time of this process (indexer and publisher) during the run.</param>
+/// <param name="Gpu">GPU utilisation over the timed part, when it was sampled.</param>
 internal sealed record RunReport(
-    int Messages, TimeSpan Elapsed, TimeSpan Publish, IReadOnlyList<EmbedderReport> Embedders, TimeSpan MachineCpu, TimeSpan BenchmarkCpu)
+    int Messages, TimeSpan Elapsed, TimeSpan Publish, IReadOnlyList<EmbedderReport> Embedders, TimeSpan MachineCpu, TimeSpan BenchmarkCpu,
+    (double MeanBusy, double PeakMemoryMiB)? Gpu = null)
 {
     public double ImagesPerSecond => Messages / Elapsed.TotalSeconds;
 
@@ -45,21 +47,28 @@ internal static class PipelineRun
 {
     private static readonly TimeSpan SampleEvery = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan StallLimit = TimeSpan.FromMinutes(2);
+    private const string EmbeddedMetric = "imagesearch_embedder_images_embedded_total";
 
+    /// <param name="embedderSettings">One entry per embedder process: its settings beyond the bus (none for the defaults).</param>
+    /// <param name="warmup">Published into a collection of its own and stored before the clock starts (GPU kernels are chosen on first use).</param>
     public static async Task<RunReport> RunAsync(
-        PipelineHost indexer, IReadOnlyDictionary<string, string?> bus, string csv, int messages, int embedderCount, string folder,
-        CancellationToken cancellationToken)
+        PipelineHost indexer, IReadOnlyDictionary<string, string?> bus, string csv, int messages,
+        IReadOnlyList<IReadOnlyDictionary<string, string?>> embedderSettings, string collection, string folder, CancellationToken cancellationToken,
+        (string Csv, int Messages)? warmup = null, GpuUtilisation? gpu = null)
     {
-        var collection = $"pipeline_{embedderCount}_embedders";
-        var settings = bus.Append(KeyValuePair.Create("Embedder:TimeLimit", (string?)"00:00:00.2"));
-        var embedders = await Task.WhenAll(Enumerable.Range(0, embedderCount).Select(_ =>
-            WorkerProcess.StartAsync(ServiceBuild.Embedder, settings, "Embedder:MetricsPort", folder, TimeSpan.FromMinutes(2), cancellationToken)));
+        var embedders = await Task.WhenAll(embedderSettings.Select(own =>
+            WorkerProcess.StartAsync(ServiceBuild.Embedder, bus.Append(KeyValuePair.Create("Embedder:TimeLimit", (string?)"00:00:00.2")).Concat(own),
+                "Embedder:MetricsPort", folder, TimeSpan.FromMinutes(2), cancellationToken)));
         try
         {
+            if (warmup is { } w)
+                await WarmUpAsync(indexer, w.Csv, w.Messages, $"{collection}_warmup", cancellationToken);
+            var before = await Task.WhenAll(embedders.Select(e => e.MetricAsync(EmbeddedMetric, cancellationToken)));
             var ready = embedders.Select(e => e.ResidentBytes()).ToArray();
             var cpu = embedders.Select(e => e.CpuTime()).ToArray();
             var (machineCpu, benchmarkCpu) = (MachineCpuTime(), Process.GetCurrentProcess().TotalProcessorTime);
             var samples = embedders.Select(_ => new List<RssSample>()).ToArray();
+            gpu?.Start();
             var clock = Stopwatch.StartNew();
             var publish = IngestInput.PublishAsync(indexer.Bus, csv, collection, messages, cancellationToken);
             TimeSpan? published = null;
@@ -82,6 +91,7 @@ internal static class PipelineRun
                     throw new TimeoutException($"stuck at {stored} of {messages}:\n{string.Join("\n---\n", embedders.Select(e => e.OutputTail(3000)))}");
             }
             var elapsed = clock.Elapsed;
+            var gpuUse = gpu?.Stop();
             (machineCpu, benchmarkCpu) = (MachineCpuTime() - machineCpu, Process.GetCurrentProcess().TotalProcessorTime - benchmarkCpu);
 
             await publish; // when the store filled before the loop saw the publish finish
@@ -91,16 +101,29 @@ internal static class PipelineRun
             var reports = new List<EmbedderReport>();
             for (var i = 0; i < embedders.Length; i++)
                 reports.Add(new EmbedderReport(
-                    await embedders[i].MetricAsync("imagesearch_embedder_images_embedded_total", cancellationToken),
+                    await embedders[i].MetricAsync(EmbeddedMetric, cancellationToken) - before[i],
                     embedders[i].CpuTime() - cpu[i], ready[i], samples[i]));
             if (reports.Any(r => r.Embedded == 0))
                 throw new InvalidOperationException($"an embedder took no work: {string.Join(", ", reports.Select(r => r.Embedded))}");
-            return new RunReport(messages, elapsed, published ?? elapsed, reports, machineCpu, benchmarkCpu);
+            return new RunReport(messages, elapsed, published ?? elapsed, reports, machineCpu, benchmarkCpu, gpuUse);
         }
         finally
         {
+            gpu?.Stop();
             foreach (var embedder in embedders)
                 await embedder.DisposeAsync();
+        }
+    }
+
+    private static async Task WarmUpAsync(PipelineHost indexer, string csv, int messages, string collection, CancellationToken cancellationToken)
+    {
+        await IngestInput.PublishAsync(indexer.Bus, csv, collection, messages, cancellationToken);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(StallLimit);
+        while (await indexer.CountAsync(collection, limit.Token) < messages)
+        {
+            await IngestInput.ThrowOnDeadLettersAsync(indexer.Journal, limit.Token);
+            await Task.Delay(50, limit.Token);
         }
     }
 
