@@ -23,11 +23,7 @@ messages="${2:-20000}"
 decoders=("${@:3}"); [ ${#decoders[@]} -gt 0 ] || decoders=(gpu cpu)
 exec > >(tee "$OUT/round.log") 2>&1
 date -u; nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv; lscpu | grep -E 'Model name|^CPU\(s\)'
-(cd "$CHUNKS" && sha256sum -c --quiet SHA256SUMS) || { echo "chunks damaged"; exit 1; }
-mkdir -p /tmp/payload && cat "$CHUNKS"/payload.tgz.* | tar -xz -C /tmp/payload || exit 1
-rm -rf /tmp/gpu && mv /tmp/payload/gpu /tmp/gpu
-# Managed assemblies rebuilt since the pack ($CHUNKS/override/) replace the packed ones: the native part need not travel again.
-for dll in "$CHUNKS"/override/*.dll; do [ -e "$dll" ] && cp "$dll" /tmp/gpu/ && echo "override: $(basename "$dll")"; done
+. "$repo/scripts/gpu-host-payload.sh" && unpack_payload || exit 1
 [ -x /tmp/rabbitmq/usr/lib/rabbitmq/bin/rabbitmq-server ] || "$repo/scripts/portable-rabbitmq.sh" unpack /tmp/payload/debs /tmp/rabbitmq || exit 1
 mkdir -p /tmp/repo && cp -r "$repo/docs" /tmp/repo/ && touch /tmp/repo/Ingest.sln
 cd /tmp/repo

@@ -7,9 +7,8 @@
 #   scripts/pack-gpu-bench.sh [CHUNK_SIZE] [SERVICE...]   (default 55M) -> .bench/gpu-chunks/bench.tar.* + SHA256SUMS
 # Each SERVICE (e.g. Embedder) of src/ is published into the same folder, sharing the runtime and the CUDA provider: the
 # multi-process benchmarks run its apphost there (IMAGESEARCH_SERVICE_APPS, see tests/TestSupport/ServiceBuild.cs).
-# On the host, from the repository root (so docs/benchmarks.md is found and updated):
-#   cat bench.tar.* | tar -x -C /tmp && /tmp/gpu/run-on-gpu-host.sh embed --provider cuda --batches 64,256 --data ../shared/data
-# scripts/gpu-bench-round.sh runs the whole GPU benchmark round from those chunks.
+# `scripts/gpu-replicas-round.sh pack` then bundles that folder with RabbitMQ and the shared photos into the payload that
+# scripts/gpu-bench-round.sh and scripts/gpu-replicas-round.sh unpack on the GPU host.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 chunk="${1:-55M}"

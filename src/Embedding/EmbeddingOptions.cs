@@ -28,6 +28,13 @@ public sealed class EmbeddingOptions : IValidatableObject
     [Range(0, 64)]
     public int DeviceId { get; set; }
 
+    /// <summary>
+    /// ONNX Runtime CUDA provider options (its own names and values), on top of <c>device_id</c>. The default
+    /// <c>prefer_nhwc=1</c> runs convolutions channels-last, where the tensor cores work best: on the H200 it raised
+    /// ResNet18 inference alone from 20,000 to 27,800 img/s (fp32) and from 24,600 to 36,700 (fp16) (docs/benchmarks.md).
+    /// </summary>
+    public Dictionary<string, string> CudaProviderOptions { get; set; } = new() { ["prefer_nhwc"] = "1" };
+
     /// <summary>Images per model run. Larger batches pay off on a GPU; on a CPU 8–32 is enough.</summary>
     [Range(1, 4096)]
     public int MaxBatchSize { get; set; } = 32;

@@ -17,7 +17,7 @@ namespace ImageSearch.Benchmarks.Embedding;
 public sealed class GpuDecodeBenchmark : IBenchmark
 {
     public string Name => "gpu";
-    public string Description => "GPU vs CPU decode path, fp32/fp16, parity and retrieval [--images 20000] [--batch 256] [--concurrency 4,8,16] [--peer peer.json] [--data DIR]";
+    public string Description => "GPU vs CPU decode path, fp32/fp16, parity and retrieval [--images 20000] [--batch 256] [--concurrency 4,8,16] [--paths cpu,gpu,gpu-fp16] [--peer peer.json] [--data DIR]";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -26,15 +26,21 @@ public sealed class GpuDecodeBenchmark : IBenchmark
         var data = arguments.DataFolder();
         var photos = IngestInput.Photos(data);
         var files = Enumerable.Range(0, count).Select(i => photos[i % photos.Count]).ToList();
-        var runs = new List<GpuDecodeRun>
+        var paths = arguments.Get("paths", "cpu,gpu,gpu-fp16").Split(',');
+        var runs = new List<(string Key, GpuDecodeRun Run)>
         {
-            new("CPU decode (OpenCV), model on CUDA", DecoderKind.Cpu, Precision.Fp32),
-            new("GPU decode (nvJPEG + NPP), IO binding", DecoderKind.Gpu, Precision.Fp32),
-            new("GPU decode (nvJPEG + NPP), IO binding", DecoderKind.Gpu, Precision.Fp16),
-        };
+            ("cpu", new("CPU decode (OpenCV), model on CUDA", DecoderKind.Cpu, Precision.Fp32)),
+            ("gpu", new("GPU decode (nvJPEG + NPP), IO binding", DecoderKind.Gpu, Precision.Fp32)),
+            ("gpu-fp16", new("GPU decode (nvJPEG + NPP), IO binding", DecoderKind.Gpu, Precision.Fp16)),
+        }.Where(r => paths.Contains(r.Key)).Select(r => r.Run).ToList();
         var fallback = await FallbackCheck.RunAsync(arguments, photos, cancellationToken);
         foreach (var run in runs)
             await run.MeasureAsync(arguments, photos, files, batch, concurrency, cancellationToken);
+        if (runs.Count < 3)
+        {
+            Console.WriteLine("--paths chose fewer than all three paths: the rates above are the result; no report is written");
+            return 0;
+        }
         var indexRate = await IndexRateAsync(runs[1].PhotoVectors, count, batch, cancellationToken);
         var peers = arguments.Get("peer", "") is { Length: > 0 } peerFile && File.Exists(peerFile)
             ? JsonSerializer.Deserialize<List<PeerResult>>(File.ReadAllText(peerFile), new JsonSerializerOptions(JsonSerializerDefaults.Web)) ?? []

@@ -38,6 +38,9 @@ internal sealed record GpuDecodeReport(IReadOnlyList<GpuDecodeRun> Runs, IReadOn
             foreach (var (stage, images, time) in gpu.Stages.Where(s => s.Images > 0))
                 text.AppendLine($"| {stage} | {images:N0} | {time.TotalMilliseconds / images:F3} | {images / time.TotalSeconds:N0} |");
             text.AppendLine($"| index (embedded store upsert, batches of {Batch}; measured apart) | {Images:N0} | {1000 / IndexRate:F3} | {IndexRate:N0} |");
+            text.AppendLine()
+                .AppendLine($"Inference alone (normalise + model on batches of {Batch} already in GPU memory, 20 runs per thread): " +
+                    string.Join(", ", gpu.InferenceAlone.Select(i => $"{i.ImagesPerSecond:N0} img/s on {i.Threads} thread{(i.Threads > 1 ? "s" : "")}")) + ".");
         }
         text.AppendLine()
             .AppendLine("Stages on CPU threads are wall time inside each image's task (waiting for a thread included), summed over concurrent tasks;")

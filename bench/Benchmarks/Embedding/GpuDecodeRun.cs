@@ -45,7 +45,18 @@ internal sealed record GpuDecodeRun(string Name, DecoderKind Decoder, Precision 
             Rates.Add((concurrency, rate, (Process.GetCurrentProcess().TotalProcessorTime - cpu) / elapsed));
             Console.WriteLine($"{Name}: {rate:N0} img/s at {concurrency} concurrent calls, {Rates[^1].CoresBusy:N1} cores busy ({ModelId}, GPU path {(embedder.GpuPath is null ? "off" : "on")})");
         }
+        foreach (var (stage, images, time) in Stages.Where(s => s.Images > 0))
+            Console.WriteLine($"  {stage}: {time.TotalMilliseconds / images:F3} ms per image ({images:N0} images)");
+        if (embedder.GpuPath is { } gpu)
+            foreach (var threads in (int[])[1, 2, 4])
+            {
+                InferenceAlone.Add((threads, gpu.MeasureInference(batch, rounds: 20, threads)));
+                Console.WriteLine($"{Name}: inference alone {InferenceAlone[^1].ImagesPerSecond:N0} img/s on {threads} threads ({ModelId}, batch {batch})");
+            }
     }
+
+    /// <summary>img/s of inference alone on batches already in GPU memory, by threads running it at once (empty off the GPU path).</summary>
+    public List<(int Threads, double ImagesPerSecond)> InferenceAlone { get; } = [];
 
     private static async Task<int> EmbedAllAsync(ImageEmbedder embedder, List<string> files, int batch, int concurrency, CancellationToken ct)
     {

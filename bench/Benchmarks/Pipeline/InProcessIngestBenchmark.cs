@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using ImageSearch.Benchmarks.Embedding;
 using ImageSearch.Embedding;
+using ImageSearch.Pipeline.Embedder;
+using ImageSearch.Pipeline.Indexer;
 using ImageSearch.TestSupport;
 
 namespace ImageSearch.Benchmarks.Pipeline;
@@ -15,7 +17,7 @@ public sealed class InProcessIngestBenchmark : IBenchmark
 {
     public string Name => "ingest";
 
-    public string Description => "in-process pipeline img/s (in-memory bus) [--provider cpu|cuda] [--decoder cpu|gpu|auto] [--precision fp32|fp16] [--messages 10000] [--configs 32x1,64x2 (batch×concurrent batches)]";
+    public string Description => "in-process pipeline img/s (in-memory bus) [--provider cpu|cuda] [--decoder cpu|gpu|auto] [--precision fp32|fp16] [--messages 10000] [--configs 32x1,64x2 (batch×concurrent batches)] [--trace true]";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -43,7 +45,7 @@ public sealed class InProcessIngestBenchmark : IBenchmark
 
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
-                await IngestAsync(host, csv, "bench", messages, cancellationToken);
+                await IngestAsync(host, csv, "bench", messages, cancellationToken, trace: arguments.Get("trace", "") == "true");
                 var elapsed = clock.Elapsed;
                 var cores = (Process.GetCurrentProcess().TotalProcessorTime - cpu) / elapsed;
                 var line = $"| {batch} | {concurrency} | {messages:N0} | {elapsed.TotalSeconds:N1} | {messages / elapsed.TotalSeconds:N0} | {cores:N1} |";
@@ -76,15 +78,31 @@ public sealed class InProcessIngestBenchmark : IBenchmark
             ["Embedder:TimeLimit"] = "00:00:00.2",
         }, cancellationToken);
 
-    /// <summary>Publishes the CSV into <paramref name="collection"/> and waits until the store holds every id, with no dead letter.</summary>
-    private static async Task IngestAsync(PipelineHost host, string csv, string collection, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes the CSV into <paramref name="collection"/> and waits until the store holds every id, with no dead letter.
+    /// With <paramref name="trace"/>, prints every half second how far each stage got: where the pipeline waits.
+    /// </summary>
+    private static async Task IngestAsync(PipelineHost host, string csv, string collection, int count, CancellationToken cancellationToken, bool trace = false)
     {
-        await IngestInput.PublishAsync(host.Bus, csv, collection, count, cancellationToken);
-        while (await host.CountAsync(collection, cancellationToken) < count)
+        var (embedded, indexed) = (EmbedderMetrics.ImagesEmbedded.Value, IndexerMetrics.VectorsIndexed.Value);
+        var clock = Stopwatch.StartNew();
+        var publish = IngestInput.PublishAsync(host.Bus, csv, collection, count, cancellationToken);
+        var next = TimeSpan.Zero;
+        long stored;
+        while ((stored = await host.CountAsync(collection, cancellationToken)) < count || !publish.IsCompleted)
         {
+            if (publish.IsFaulted)
+                await publish;
             await IngestInput.ThrowOnDeadLettersAsync(host.Journal, cancellationToken);
+            if (trace && clock.Elapsed >= next)
+            {
+                Console.WriteLine($"  {clock.Elapsed.TotalSeconds,5:F1} s: publish {(publish.IsCompleted ? "done" : "running")}, embedded {EmbedderMetrics.ImagesEmbedded.Value - embedded,7:N0}, " +
+                                  $"indexed {IndexerMetrics.VectorsIndexed.Value - indexed,7:N0}, stored {stored,7:N0}");
+                next += TimeSpan.FromMilliseconds(500);
+            }
             await Task.Delay(50, cancellationToken);
         }
+        await publish;
     }
 
     private static string Report(ExecutionProvider provider, DecoderKind decoder, Precision precision, int distinctPhotos, List<string> rows)

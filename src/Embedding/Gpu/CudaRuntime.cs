@@ -21,6 +21,23 @@ internal static class CudaRuntime
     [DllImport(Library)] public static extern int cudaMemcpyAsync(IntPtr destination, IntPtr source, nuint count, int kind, IntPtr stream);
     [DllImport(Library)] public static extern int cudaMemsetAsync(IntPtr destination, int value, nuint count, IntPtr stream);
     [DllImport(Library)] private static extern IntPtr cudaGetErrorString(int error);
+    [DllImport(Library)] private static extern int cudaThreadExchangeStreamCaptureMode(ref int mode);
+
+    private const int CaptureModeRelaxed = 2;
+
+    /// <summary>
+    /// Lets this thread make CUDA calls while another thread captures a stream. nvJPEG's batched decode captures its work
+    /// in global capture mode; meanwhile a potentially unsafe CUDA call of any other thread in the default mode
+    /// (synchronisation, cudaMalloc, cudaFree, as ONNX Runtime and the batch buffers make) fails with "operation not
+    /// permitted when stream is capturing" (seen on the H200). None of those calls touches the decoder's stream, so its
+    /// capture stays valid: every thread that makes GPU calls beside the decoder relaxes its mode first (it is per thread,
+    /// and cheap), and decode and inference overlap. Making the decode wait for the rest instead cost 17 % of throughput.
+    /// </summary>
+    public static void RelaxCaptureMode()
+    {
+        var mode = CaptureModeRelaxed;
+        Check(cudaThreadExchangeStreamCaptureMode(ref mode), "cudaThreadExchangeStreamCaptureMode");
+    }
 
     public static void Check(int status, string call)
     {

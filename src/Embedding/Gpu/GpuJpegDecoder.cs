@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Numerics;
 using ImageSearch.Embedding.Imaging;
@@ -19,7 +20,8 @@ internal sealed unsafe class GpuJpegDecoder : IDisposable
     private readonly Npp.StreamContext _npp;
     private readonly ImagePreprocessor _preprocessor;
     private readonly Size _target;
-    private readonly GpuMemory _encoded = new(pinnedHost: true), _decoded = new(pinnedHost: false);
+    private readonly GpuMemory _decoded = new(pinnedHost: false);
+    private readonly ConcurrentBag<JpegStaging> _staging = [];
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private int _failedBatches;
@@ -58,14 +60,26 @@ internal sealed unsafe class GpuJpegDecoder : IDisposable
         var done = new bool[images.Count];
         if (images.Count == 0)
             return done;
-        lock (_gate)
-            return DecodeExclusion.Exclusive(() => DecodeAlone(images, pixels, times, done));
+        // Staging is CPU work on memory of this call's own: calls stage at once, and only the GPU part takes turns.
+        if (!_staging.TryTake(out var staging))
+            staging = new JpegStaging(_default.Handle, _hardware?.Handle);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var jpegs = staging.Stage(images);
+            times.AddStage(clock.Elapsed, images.Count);
+            lock (_gate)
+                return DecodeAlone(jpegs, images, pixels, times, done);
+        }
+        finally
+        {
+            _staging.Add(staging);
+        }
     }
 
-    private bool[] DecodeAlone(IReadOnlyList<(int Slot, EncodedImage Bytes)> images, IntPtr pixels, GpuStageTimes times, bool[] done)
+    private bool[] DecodeAlone(List<StagedJpeg> jpegs, IReadOnlyList<(int Slot, EncodedImage Bytes)> images, IntPtr pixels, GpuStageTimes times, bool[] done)
     {
         var clock = Stopwatch.StartNew();
-        var jpegs = Stage(images);
         var decoded = _decoded.Ensure(jpegs.Sum(j => 3L * j.Size.Width * j.Size.Height));
         var offset = 0L;
         foreach (var jpeg in jpegs)
@@ -121,42 +135,7 @@ internal sealed unsafe class GpuJpegDecoder : IDisposable
         return status == 0;
     }
 
-    /// <summary>
-    /// Copies the images into pinned memory and asks nvJPEG about each: its size, and whether the hardware backend decodes
-    /// it in a batch. Returns those nvJPEG takes at all.
-    /// </summary>
-    private List<StagedJpeg> Stage(IReadOnlyList<(int Slot, EncodedImage Bytes)> images)
-    {
-        var pinned = _encoded.Ensure(images.Sum(i => (long)i.Bytes.Span.Length));
-        var staged = new List<StagedJpeg>(images.Count);
-        var offset = 0L;
-        var widths = stackalloc int[4];
-        var heights = stackalloc int[4];
-        for (var i = 0; i < images.Count; i++)
-        {
-            var span = images[i].Bytes.Span;
-            var data = pinned + (nint)offset;
-            span.CopyTo(new Span<byte>((void*)data, span.Length));
-            offset += span.Length;
-            var bytes = (byte*)data;
-            var length = (nuint)span.Length;
-            if (NvJpeg.nvjpegGetImageInfo(_default.Handle, bytes, length, out var components, out _, widths, heights) != 0 || components != 3)
-                continue;
-            var hardware = _hardware is not null && NvJpeg.nvjpegJpegStreamParseHeader(_hardware.Handle, bytes, length, _hardware.Stream) == 0
-                && NvJpeg.nvjpegDecodeBatchedSupported(_hardware.Handle, _hardware.Stream, out var unsupported) == 0 && unsupported == 0;
-            staged.Add(new StagedJpeg(i, data, length, new Size(widths[0], heights[0]), hardware));
-        }
-        return staged;
-    }
-
-    /// <summary>One image on its way through nvJPEG: where its bytes and its decoded pixels are.</summary>
-    private sealed record StagedJpeg(int Index, IntPtr Data, nuint Length, Size Size, bool Hardware)
-    {
-        public IntPtr Output { get; set; }
-        public bool Decoded { get; set; }
-    }
-
-    /// <summary>An nvJPEG library handle with its decode state and header parser.</summary>
+    /// <summary>An nvJPEG library handle with its decode state.</summary>
     private sealed class NvJpegBackend : IDisposable
     {
         public NvJpegBackend(int backend)
@@ -165,8 +144,7 @@ internal sealed unsafe class GpuJpegDecoder : IDisposable
             NvJpeg.Check(NvJpeg.nvjpegCreateEx(backend, IntPtr.Zero, IntPtr.Zero, 0, out var handle), $"nvjpegCreateEx({Name})");
             Handle = handle;
             NvJpeg.Check(NvJpeg.nvjpegJpegStateCreate(Handle, out var state), "nvjpegJpegStateCreate");
-            NvJpeg.Check(NvJpeg.nvjpegJpegStreamCreate(Handle, out var stream), "nvjpegJpegStreamCreate");
-            (State, Stream) = (state, stream);
+            State = state;
             if (backend == NvJpeg.BackendHardware && NvJpeg.nvjpegGetHardwareDecoderInfo(Handle, out var engines, out _) == 0)
                 Engines = engines;
         }
@@ -174,12 +152,10 @@ internal sealed unsafe class GpuJpegDecoder : IDisposable
         public string Name { get; }
         public IntPtr Handle { get; }
         public IntPtr State { get; }
-        public IntPtr Stream { get; }
         public uint Engines { get; }
 
         public void Dispose()
         {
-            NvJpeg.nvjpegJpegStreamDestroy(Stream);
             NvJpeg.nvjpegJpegStateDestroy(State);
             NvJpeg.nvjpegDestroy(Handle);
         }
@@ -189,10 +165,11 @@ internal sealed unsafe class GpuJpegDecoder : IDisposable
     {
         lock (_gate)
         {
-            DecodeExclusion.Shared(() => { });
+            CudaRuntime.RelaxCaptureMode();
             _hardware?.Dispose();
             _default.Dispose();
-            _encoded.Dispose();
+            while (_staging.TryTake(out var staging))
+                staging.Dispose();
             _decoded.Dispose();
             CudaRuntime.cudaStreamDestroy(_stream);
         }

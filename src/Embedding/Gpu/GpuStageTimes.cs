@@ -2,14 +2,15 @@ namespace ImageSearch.Embedding.Gpu;
 
 /// <summary>
 /// Where the GPU decode path's time goes, summed since start: reading and checking files (CPU time over all threads),
-/// nvJPEG decode, NPP resize, the CPU fallback (decode and resize on the CPU) and inference. Thread-safe.
+/// staging for nvJPEG, nvJPEG decode, NPP resize, the CPU fallback (decode and resize on the CPU) and inference. Thread-safe.
 /// </summary>
 public sealed class GpuStageTimes
 {
-    private long _readTicks, _decodeTicks, _resizeTicks, _fallbackTicks, _inferenceTicks;
-    private long _read, _decoded, _resized, _fallback, _inferred;
+    private long _readTicks, _stageTicks, _decodeTicks, _resizeTicks, _fallbackTicks, _inferenceTicks;
+    private long _read, _staged, _decoded, _resized, _fallback, _inferred;
 
     public void AddRead(TimeSpan time) => Add(ref _readTicks, ref _read, time, 1);
+    public void AddStage(TimeSpan time, int images) => Add(ref _stageTicks, ref _staged, time, images);
     public void AddDecode(TimeSpan time, int images) => Add(ref _decodeTicks, ref _decoded, time, images);
     public void AddResize(TimeSpan time, int images) => Add(ref _resizeTicks, ref _resized, time, images);
     public void AddFallback(TimeSpan time) => Add(ref _fallbackTicks, ref _fallback, time, 1);
@@ -19,6 +20,7 @@ public sealed class GpuStageTimes
     public IReadOnlyList<(string Stage, long Images, TimeSpan Time)> Snapshot() =>
     [
         ("read + header + strict JPEG check (CPU, all threads)", Interlocked.Read(ref _read), TimeSpan.FromTicks(Interlocked.Read(ref _readTicks))),
+        ("copy to pinned memory + nvJPEG header parse (CPU, per call)", Interlocked.Read(ref _staged), TimeSpan.FromTicks(Interlocked.Read(ref _stageTicks))),
         ("decode (nvJPEG, batched)", Interlocked.Read(ref _decoded), TimeSpan.FromTicks(Interlocked.Read(ref _decodeTicks))),
         ("resize + crop (NPP)", Interlocked.Read(ref _resized), TimeSpan.FromTicks(Interlocked.Read(ref _resizeTicks))),
         ("CPU fallback decode + resize (OpenCV, all threads)", Interlocked.Read(ref _fallback), TimeSpan.FromTicks(Interlocked.Read(ref _fallbackTicks))),
@@ -28,6 +30,7 @@ public sealed class GpuStageTimes
     public void Reset()
     {
         Interlocked.Exchange(ref _readTicks, 0); Interlocked.Exchange(ref _read, 0);
+        Interlocked.Exchange(ref _stageTicks, 0); Interlocked.Exchange(ref _staged, 0);
         Interlocked.Exchange(ref _decodeTicks, 0); Interlocked.Exchange(ref _decoded, 0);
         Interlocked.Exchange(ref _resizeTicks, 0); Interlocked.Exchange(ref _resized, 0);
         Interlocked.Exchange(ref _fallbackTicks, 0); Interlocked.Exchange(ref _fallback, 0);

@@ -5,14 +5,15 @@ internal sealed class PixelBatch : IDisposable
 {
     private IntPtr _stream;
 
-    public PixelBatch(long bytes, int deviceId) => DecodeExclusion.Shared(() =>
+    public PixelBatch(long bytes, int deviceId)
     {
+        CudaRuntime.RelaxCaptureMode();
         CudaRuntime.Check(CudaRuntime.cudaSetDevice(deviceId), "cudaSetDevice");
         Device.Ensure(bytes);
         Host.Ensure(bytes);
         CudaRuntime.Check(CudaRuntime.cudaStreamCreateWithFlags(out var stream, CudaRuntime.NonBlockingStream), "cudaStreamCreateWithFlags");
         _stream = stream;
-    });
+    }
 
     public GpuMemory Device { get; } = new(pinnedHost: false);
     public GpuMemory Host { get; } = new(pinnedHost: true);
@@ -22,20 +23,19 @@ internal sealed class PixelBatch : IDisposable
     {
         if (!onHost.Contains(true))
             return;
-        DecodeExclusion.Shared(() =>
-        {
-            for (var slot = 0; slot < onHost.Length; slot++)
-                if (onHost[slot])
-                    CudaRuntime.Check(CudaRuntime.cudaMemcpyAsync(Device.Pointer + (nint)((long)slot * slotBytes), Host.Pointer + (nint)((long)slot * slotBytes),
-                        (nuint)slotBytes, CudaRuntime.HostToDevice, _stream), "cudaMemcpyAsync");
-            CudaRuntime.Check(CudaRuntime.cudaStreamSynchronize(_stream), "cudaStreamSynchronize");
-        });
+        CudaRuntime.RelaxCaptureMode();
+        for (var slot = 0; slot < onHost.Length; slot++)
+            if (onHost[slot])
+                CudaRuntime.Check(CudaRuntime.cudaMemcpyAsync(Device.Pointer + (nint)((long)slot * slotBytes), Host.Pointer + (nint)((long)slot * slotBytes),
+                    (nuint)slotBytes, CudaRuntime.HostToDevice, _stream), "cudaMemcpyAsync");
+        CudaRuntime.Check(CudaRuntime.cudaStreamSynchronize(_stream), "cudaStreamSynchronize");
     }
 
-    public void Dispose() => DecodeExclusion.Shared(() =>
+    public void Dispose()
     {
+        CudaRuntime.RelaxCaptureMode();
         CudaRuntime.cudaStreamDestroy(_stream);
         Device.Dispose();
         Host.Dispose();
-    });
+    }
 }

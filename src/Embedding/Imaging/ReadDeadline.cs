@@ -3,7 +3,7 @@ using ImageSearch.Contracts;
 namespace ImageSearch.Embedding.Imaging;
 
 /// <summary>
-/// Runs a blocking file read on a thread of its own and stops waiting for it after a timeout. A read from a dead network
+/// Runs a blocking file read on a thread of <see cref="ReadThreads"/> and stops waiting for it after a timeout. A read from a dead network
 /// mount can block in the kernel for minutes, uninterruptibly: it is abandoned, not cancelled. It is told to stop at its
 /// next chunk, and when it does return, its file is closed and its buffer handed back then, never while it may still
 /// write into it. At most <see cref="MaxAbandoned"/> abandoned reads may be outstanding: beyond that every read is refused
@@ -25,11 +25,10 @@ internal sealed class ReadDeadline(TimeSpan timeout)
         if (Abandoned >= MaxAbandoned)
             throw TimedOut($"{path} was not read: {Abandoned} earlier reads timed out and are still stuck");
         var giveUp = new CancellationTokenSource();
-        // A thread of its own rather than the pool's: a stuck read must not starve the pool the rest of the worker runs on.
-        var reading = Task.Factory.StartNew(() => read(giveUp.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var reading = ReadThreads.Run(() => read(giveUp.Token));
         try
         {
-            var image = await reading.WaitAsync(timeout, cancellationToken);
+            var image = await reading.Task.WaitAsync(timeout, cancellationToken);
             giveUp.Dispose();
             return image;
         }
@@ -50,11 +49,12 @@ internal sealed class ReadDeadline(TimeSpan timeout)
         }
     }
 
-    private void Abandon(Task<EncodedImage> reading, CancellationTokenSource giveUp)
+    private void Abandon(ReadThreads.Read reading, CancellationTokenSource giveUp)
     {
         Interlocked.Increment(ref _abandoned);
+        reading.Abandon();
         giveUp.Cancel();
-        reading.ContinueWith(finished =>
+        reading.Task.ContinueWith(finished =>
         {
             if (finished.IsCompletedSuccessfully)
                 finished.Result.Dispose();

@@ -118,7 +118,12 @@ internal sealed class OnnxFeatureExtractor : IDisposable
                 var cuda = new SessionOptions();
                 try
                 {
-                    cuda.AppendExecutionProvider_CUDA(options.DeviceId);
+                    using var provider = new OrtCUDAProviderOptions();
+                    provider.UpdateOptions(new Dictionary<string, string>(options.CudaProviderOptions)
+                    {
+                        ["device_id"] = options.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    });
+                    cuda.AppendExecutionProvider_CUDA(provider);
                     return (new InferenceSession(model, cuda), ExecutionProvider.Cuda);
                 }
                 catch (OnnxRuntimeException e)

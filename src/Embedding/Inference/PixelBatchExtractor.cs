@@ -55,7 +55,8 @@ internal sealed class PixelBatchExtractor : IDisposable
         using var binding = _session.CreateIoBinding();
         binding.BindInput(PixelInputGraph.Input, input);
         binding.BindOutput(_output, result); // host memory: the run returns once the vectors are there
-        DecodeExclusion.Shared(() => _session.RunWithBinding(_runOptions, binding));
+        CudaRuntime.RelaxCaptureMode();
+        _session.RunWithBinding(_runOptions, binding);
     }, _logger);
 
     public void Dispose()
