@@ -88,20 +88,16 @@ public sealed class InProcessIngestBenchmark : IBenchmark
         var clock = Stopwatch.StartNew();
         var publish = IngestInput.PublishAsync(host.Bus, csv, collection, count, cancellationToken);
         var next = TimeSpan.Zero;
-        long stored;
-        while ((stored = await host.CountAsync(collection, cancellationToken)) < count || !publish.IsCompleted)
+        await IngestInput.WaitUntilStoredAsync(host, collection, count, cancellationToken, stored =>
         {
             if (publish.IsFaulted)
-                await publish;
-            await IngestInput.ThrowOnDeadLettersAsync(host.Journal, cancellationToken);
-            if (trace && clock.Elapsed >= next)
-            {
-                Console.WriteLine($"  {clock.Elapsed.TotalSeconds,5:F1} s: publish {(publish.IsCompleted ? "done" : "running")}, embedded {EmbedderMetrics.ImagesEmbedded.Value - embedded,7:N0}, " +
-                                  $"indexed {IndexerMetrics.VectorsIndexed.Value - indexed,7:N0}, stored {stored,7:N0}");
-                next += TimeSpan.FromMilliseconds(500);
-            }
-            await Task.Delay(50, cancellationToken);
-        }
+                publish.GetAwaiter().GetResult(); // its error, rather than waiting for rows that will never come
+            if (!trace || clock.Elapsed < next)
+                return;
+            Console.WriteLine($"  {clock.Elapsed.TotalSeconds,5:F1} s: publish {(publish.IsCompleted ? "done" : "running")}, embedded {EmbedderMetrics.ImagesEmbedded.Value - embedded,7:N0}, " +
+                              $"indexed {IndexerMetrics.VectorsIndexed.Value - indexed,7:N0}, stored {stored,7:N0}");
+            next += TimeSpan.FromMilliseconds(500);
+        });
         await publish;
     }
 

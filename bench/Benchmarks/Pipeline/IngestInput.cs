@@ -1,6 +1,7 @@
 using ImageSearch.DeadLetters;
 using ImageSearch.Ingestion.Publishing;
 using ImageSearch.Ingestion.Sources;
+using ImageSearch.TestSupport;
 using MassTransit;
 
 namespace ImageSearch.Benchmarks.Pipeline;
@@ -31,6 +32,21 @@ internal static class IngestInput
             new CsvSource(csv), new BulkPublishOptions(Collection: collection), new PublishTally(), cancellationToken);
         if (summary.Published != count)
             throw new InvalidOperationException($"published {summary.Published} of {count} (failed {summary.Failed})");
+    }
+
+    /// <summary>
+    /// Waits until the store of <paramref name="host"/> holds <paramref name="count"/> rows in <paramref name="collection"/>,
+    /// throwing at the first dead letter; <paramref name="poll"/> sees the row count at each look.
+    /// </summary>
+    public static async Task WaitUntilStoredAsync(PipelineHost host, string collection, long count, CancellationToken cancellationToken, Action<long>? poll = null)
+    {
+        long stored;
+        while ((stored = await host.CountAsync(collection, cancellationToken)) < count)
+        {
+            poll?.Invoke(stored);
+            await ThrowOnDeadLettersAsync(host.Journal, cancellationToken);
+            await Task.Delay(50, cancellationToken);
+        }
     }
 
     /// <summary>Throws at the first open dead letter: the input is good photos only, so one means the run is broken.</summary>

@@ -120,11 +120,7 @@ internal static class PipelineRun
         await IngestInput.PublishAsync(indexer.Bus, csv, collection, messages, cancellationToken);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(StallLimit);
-        while (await indexer.CountAsync(collection, limit.Token) < messages)
-        {
-            await IngestInput.ThrowOnDeadLettersAsync(indexer.Journal, limit.Token);
-            await Task.Delay(50, limit.Token);
-        }
+        await IngestInput.WaitUntilStoredAsync(indexer, collection, messages, limit.Token);
     }
 
     /// <summary>Busy CPU time of the whole machine since boot (first line of /proc/stat: all but idle and iowait, in 1/100 s).</summary>
