@@ -23,10 +23,10 @@ for step in "${steps[@]}"; do
   case "$step" in
     peer) echo "=== peer ($(date -u +%T))"
           PYTHONUNBUFFERED=1 timeout 150 /opt/torch/.venv/bin/python3 "$repo/bench/peers/torch_peer.py" --data /tmp/payload --images "$images" \
-            --batches 64,256 --workers 15 --out /tmp/repo/peer.json ;;
-    gpu) bench 240 gpu --images "$images" --batch 256 --concurrency 4,8 --peer /tmp/repo/peer.json --data /tmp/payload ;;
-    ingest) bench 150 ingest --provider cuda --decoder gpu --messages "$images" --configs 256x4,256x8 --trace true --data /tmp/payload
-            bench 150 ingest --provider cuda --decoder gpu --precision fp16 --messages "$images" --configs 256x4,256x8 --trace true --data /tmp/payload
+            --batches 256 --workers 15 --out /tmp/repo/peer.json ;;
+    gpu) bench 240 gpu --images "$images" --batch 256 --concurrency 4 --peer /tmp/repo/peer.json --data /tmp/payload ;;
+    ingest) bench 150 ingest --provider cuda --decoder gpu --messages "$images" --configs 256x4 --trace true --data /tmp/payload
+            bench 150 ingest --provider cuda --decoder gpu --precision fp16 --messages "$images" --configs 256x4 --trace true --data /tmp/payload
             bench 90 ingest --provider cuda --decoder cpu --messages "$images" --configs 256x4 --data /tmp/payload ;;
   esac
 done

@@ -85,6 +85,7 @@ public sealed class InProcessIngestBenchmark : IBenchmark
     private static async Task IngestAsync(PipelineHost host, string csv, string collection, int count, CancellationToken cancellationToken, bool trace = false)
     {
         var (embedded, indexed) = (EmbedderMetrics.ImagesEmbedded.Value, IndexerMetrics.VectorsIndexed.Value);
+        var (embedBatches, indexBatches) = (EmbedderMetrics.BatchDuration.Count, IndexerMetrics.UpsertDuration.Count);
         var clock = Stopwatch.StartNew();
         var publish = IngestInput.PublishAsync(host.Bus, csv, collection, count, cancellationToken);
         var next = TimeSpan.Zero;
@@ -95,7 +96,7 @@ public sealed class InProcessIngestBenchmark : IBenchmark
             if (!trace || clock.Elapsed < next)
                 return;
             Console.WriteLine($"  {clock.Elapsed.TotalSeconds,5:F1} s: publish {(publish.IsCompleted ? "done" : "running")}, embedded {EmbedderMetrics.ImagesEmbedded.Value - embedded,7:N0}, " +
-                              $"indexed {IndexerMetrics.VectorsIndexed.Value - indexed,7:N0}, stored {stored,7:N0}");
+                              $"indexed {IndexerMetrics.VectorsIndexed.Value - indexed,7:N0}, stored {stored,7:N0}; batches: embed {EmbedderMetrics.BatchDuration.Count - embedBatches:N0}, index {IndexerMetrics.UpsertDuration.Count - indexBatches:N0}");
             next += TimeSpan.FromMilliseconds(500);
         });
         await publish;
