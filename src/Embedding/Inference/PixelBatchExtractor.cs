@@ -1,3 +1,4 @@
+using System.Numerics;
 using ImageSearch.Embedding.Gpu;
 using ImageSearch.Embedding.Imaging;
 using ImageSearch.Embedding.Model;
@@ -21,10 +22,11 @@ internal sealed class PixelBatchExtractor : IDisposable
     private readonly long _imageBytes;
     private readonly long[] _inputShape, _outputShape;
     private readonly ILogger _logger;
+    private readonly int _capacity;
 
     public PixelBatchExtractor(ModelDescriptor model, ImagePreprocessor preprocessor, EmbeddingOptions options, ILogger logger)
     {
-        _logger = logger;
+        (_logger, _capacity) = (logger, options.MaxBatchSize);
         var (multiply, subtract) = preprocessor.Normalisation;
         var (bytes, _) = ModelVariants.Load(model, options.Precision, front: graph => PixelInputGraph.Prepend(graph, model, multiply, subtract));
         (_session, var provider) = OnnxFeatureExtractor.CreateSession(bytes, options, logger);
@@ -43,20 +45,29 @@ internal sealed class PixelBatchExtractor : IDisposable
 
     public int FeatureLength { get; }
 
-    /// <summary>Runs the model on the first <paramref name="batch"/> images at <paramref name="pixels"/> (GPU memory, NHWC uint8 BGR).</summary>
+    /// <summary>
+    /// Runs the model on the first <paramref name="batch"/> images at <paramref name="pixels"/> (GPU memory, NHWC uint8 BGR,
+    /// room for <see cref="EmbeddingOptions.MaxBatchSize"/> images). Runs are padded to a power of two (within that room):
+    /// cuDNN searches convolution algorithms for every new batch size, which stalled the pipeline for up to a second each
+    /// time its time limit cut a batch of another size (seen on the H200); padding leaves at most one size per power of two.
+    /// </summary>
     public void Run(IntPtr pixels, float[] output, int batch) => OutOfMemoryRetry.Run(batch, (start, count) =>
     {
+        var padded = (int)Math.Min(BitOperations.RoundUpToPowerOf2((uint)count), (uint)Math.Max(count, _capacity - start));
         var inputShape = (long[])_inputShape.Clone();
         var outputShape = (long[])_outputShape.Clone();
-        inputShape[0] = outputShape[0] = count;
+        inputShape[0] = outputShape[0] = padded;
+        var vectors = padded == count ? output.AsMemory(start * FeatureLength, count * FeatureLength) : new float[padded * FeatureLength];
         using var input = OrtValue.CreateTensorValueWithData(_gpuMemory, TensorElementType.UInt8, inputShape,
-            pixels + (nint)(start * _imageBytes), count * _imageBytes);
-        using var result = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(start * FeatureLength, count * FeatureLength), outputShape);
+            pixels + (nint)(start * _imageBytes), padded * _imageBytes);
+        using var result = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, vectors, outputShape);
         using var binding = _session.CreateIoBinding();
         binding.BindInput(PixelInputGraph.Input, input);
         binding.BindOutput(_output, result); // host memory: the run returns once the vectors are there
         CudaRuntime.RelaxCaptureMode();
         _session.RunWithBinding(_runOptions, binding);
+        if (padded != count)
+            vectors[..(count * FeatureLength)].CopyTo(output.AsMemory(start * FeatureLength));
     }, _logger);
 
     public void Dispose()
