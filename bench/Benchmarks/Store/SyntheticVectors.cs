@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using ImageSearch.VectorStore;
 
 namespace ImageSearch.Benchmarks.Store;
 
@@ -38,6 +39,10 @@ internal sealed class SyntheticVectors(string kind, int dimension, int seed)
         TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), v);
         return v;
     }
+
+    /// <summary>Records <c>start..start+count-1</c> of the stream (id = index), generated in parallel.</summary>
+    public VectorRecord[] Records(int start, int count) =>
+        Enumerable.Range(start, count).AsParallel().AsOrdered().Select(i => new VectorRecord(i, Make(i), $"/images/{i:D7}.jpg", null)).ToArray();
 
     private static float[][] MakeBasis(int dimension, int seed)
     {

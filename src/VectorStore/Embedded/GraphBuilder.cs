@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace ImageSearch.VectorStore.Embedded;
@@ -28,6 +29,7 @@ internal sealed class GraphBuilder : IDisposable
     private readonly Thread _thread;
     private int _changesSinceSnapshot;
     private bool _saved;
+    private long _rowsAdded, _busyTicks;
 
     public GraphBuilder(CollectionIndex index, EmbeddedStoreOptions options, ILogger logger, Func<CollectionIndex, bool>? saveSnapshot)
     {
@@ -36,6 +38,10 @@ internal sealed class GraphBuilder : IDisposable
         _thread = new Thread(Run) { IsBackground = true, Name = $"graph builder {index.Meta.Name}" };
         _thread.Start();
     }
+
+    /// <summary>Rows added to the graph so far and the time spent adding them (a round's copy, adds and seal).</summary>
+    public (long Rows, TimeSpan Busy) Progress =>
+        (Interlocked.Read(ref _rowsAdded), Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _busyTicks)));
 
     /// <summary>New rows or removals: start a round now rather than at the next idle tick.</summary>
     public void Wake()
@@ -71,6 +77,7 @@ internal sealed class GraphBuilder : IDisposable
     /// <summary>One chunk into the graph; false when there was nothing to add.</summary>
     private bool Round()
     {
+        var started = Stopwatch.GetTimestamp();
         var work = _index.TakeGrowing(Chunk, out var removed);
         _changesSinceSnapshot += removed;
         if (work is null)
@@ -93,6 +100,8 @@ internal sealed class GraphBuilder : IDisposable
             throw;
         }
         _index.Seal(work);
+        Interlocked.Add(ref _rowsAdded, work.Ids.Length);
+        Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - started);
         _changesSinceSnapshot += work.Ids.Length;
         if (_changesSinceSnapshot >= _options.SnapshotEveryChanges)
             Save();
