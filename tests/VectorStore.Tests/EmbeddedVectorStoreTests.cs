@@ -40,6 +40,30 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
         await AssertEachFindsItselfAsync(reopened, records);
     }
 
+    [Theory]
+    [InlineData(0)] // the graph holds the vectors whole
+    [InlineData(8)] // the graph holds their projections onto 8 principal directions (of 24)
+    public async Task ACollectionKeepsTheGraphParametersItWasCreatedWith(int graphDimensions)
+    {
+        var records = Data.Records(0, 1_000, dimension: Dimension);
+        var created = Options();
+        (created.Hnsw.M, created.Hnsw.EfConstruction, created.Hnsw.Dimensions) = (12, 40, graphDimensions);
+        Assert.NotEqual((12, 40), (Options().Hnsw.M, Options().Hnsw.EfConstruction));
+        using (var store = await OpenAsync(created))
+        {
+            await store.UpsertAsync(Name, records, Ct);
+            await Eventually.HoldsAsync(() => store.UnindexedRows(Name) == 0, "the background builder indexed every row");
+            await AssertEachFindsItselfAsync(store, records);
+        }
+
+        using var reopened = await OpenAsync(Options()); // the defaults of the day
+
+        var index = (await reopened.DescribeAsync(Name, Ct))!.Spec.Index!;
+        Assert.Equal((12, 40), (index.M, index.EfConstruction));
+        Assert.Equal(0, reopened.UnindexedRows(Name)); // its snapshot (and projection), built with the stored parameters, is used as it is
+        await AssertEachFindsItselfAsync(reopened, records);
+    }
+
     [Fact]
     public async Task AStaleSnapshotIsCaughtUpWithLaterChanges()
     {

@@ -15,12 +15,12 @@ namespace ImageSearch.Benchmarks.Store;
 /// scanned exactly). With <c>--rate N</c> it holds N rows/s instead and searches while ingesting (<see cref="PacedIngest"/>).
 /// At the end it waits for the builder to catch up and measures again, then the reopen time.
 /// The exact neighbours come from a first pass over the same generated vectors, so the ingest pass times only ingest.
-/// Options: --sizes 100000,250000,500000,1000000 --data structured(,random) --queries 200 --batch 1000 --window 10000 --catch-up 900 --rate 0
-///          --threshold 20000 --m/--ef-construction/--ef/--quantization/--rerank (default: HnswOptions) --section store
+/// Options: --sizes 100000,250000,500000,1000000 --data structured(,random) --queries 200 --batch 1000 --window 10000 --catch-up 900 --rate 0 --dimension 512
+///          --reopen 128,256:8 (ef[:rerank] settings measured on the finished graph)
+///          --threshold 20000 --m/--ef-construction/--ef/--quantization/--rerank/--graph-dimensions (default: HnswOptions) --section store
 /// </summary>
 public sealed class StoreBenchmark : IBenchmark
 {
-    private const int Dimension = 512;
     private const int K = 10;
     private const string Collection = "bench";
 
@@ -33,8 +33,8 @@ public sealed class StoreBenchmark : IBenchmark
         var o = BenchOptions.Parse(args);
         var report = new StringBuilder();
         foreach (var data in o.Data)
-            report.AppendLine(await RunOneAsync(o, new SyntheticVectors(data, Dimension, seed: 42), cancellationToken));
-        BenchmarkReport.Write(o.Section, StoreReport.Heading(o, Dimension) + "\n\n" + report);
+            report.AppendLine(await RunOneAsync(o, new SyntheticVectors(data, o.Dimension, seed: 42), cancellationToken));
+        BenchmarkReport.Write(o.Section, StoreReport.Heading(o) + "\n\n" + report);
         return 0;
     }
 
@@ -56,7 +56,7 @@ public sealed class StoreBenchmark : IBenchmark
         string tail;
         using (var store = new EmbeddedVectorStore(options))
         {
-            await store.EnsureCollectionAsync(new CollectionSpec(Collection, Dimension, "bench"), ct);
+            await store.EnsureCollectionAsync(new CollectionSpec(Collection, o.Dimension, "bench"), ct);
             var meter = new BuilderMeter(store, Collection);
             if (o.Rate > 0)
             {
@@ -80,11 +80,22 @@ public sealed class StoreBenchmark : IBenchmark
             using var process = Process.GetCurrentProcess();
             tail = string.Create(CultureInfo.InvariantCulture,
                 $"At {total:N0} rows: RSS {process.WorkingSet64 / 1e6:N0} MB, index {store.IndexMemoryBytes / 1e6:N0} MB (arena + graph).");
-        } // saves the graph
+            var closing = Stopwatch.StartNew();
+            store.Dispose(); // saves the graph, as the builder does every SnapshotEveryChanges changes
+            tail += string.Create(CultureInfo.InvariantCulture, $" Close (graph snapshot saved): {closing.Elapsed.TotalSeconds:F1} s.");
+        }
         var reopening = Stopwatch.StartNew();
         using (var reopened = new EmbeddedVectorStore(options))
             tail += string.Create(CultureInfo.InvariantCulture,
                 $" Reopen (SQLite read + snapshot load): {reopening.Elapsed.TotalSeconds:F1} s, {reopened.UnindexedRows(Collection):N0} rows left to index after it.");
+        foreach (var setting in o.Reopen)
+        {
+            using var reopened = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = directory, HnswThreshold = o.Threshold, Hnsw = setting });
+            var search = await SearchProbe.RunAsync(reopened, Collection, queries, exactAt[total], K, ct);
+            tail += string.Create(CultureInfo.InvariantCulture,
+                $" Reopened with ef={setting.EfSearch}, rerank {setting.Rerank}: search p50 {search.Latency.P50:F2} ms, p95 {search.Latency.P95:F2} ms, recall@10 {search.Recall:F3}.");
+            Console.WriteLine($"[{vectors.Kind}] ef={setting.EfSearch} rerank={setting.Rerank}: p50 {search.Latency.P50:F2} ms p95 {search.Latency.P95:F2} ms recall {search.Recall:F3}");
+        }
         Directory.Delete(directory, recursive: true);
         return StoreReport.Section(o, vectors.Kind, curve, checkpoints, latencies, tail);
     }

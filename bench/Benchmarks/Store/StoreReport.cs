@@ -18,7 +18,7 @@ internal sealed record Checkpoint(string Rows, double UpsertRate, double EndToEn
 /// <summary>The markdown of one data kind's run of <c>store</c>: the checkpoints and the charts.</summary>
 internal static class StoreReport
 {
-    public static string Heading(BenchOptions o, int dimension)
+    public static string Heading(BenchOptions o)
     {
         var h = o.Hnsw;
         var (how, search, rate) = o.Rate > 0
@@ -30,11 +30,11 @@ internal static class StoreReport
         return $"""
             ### Embedded vector store: sustained ingest (`store`, section `{o.Section}`)
 
-            `dotnet run -c Release --project bench/Benchmarks -- store{(o.Rate > 0 ? $" --rate {o.Rate}" : "")}`. One new store, {dimension}-d unit vectors upserted in batches of {o.Batch:N0}
+            `dotnet run -c Release --project bench/Benchmarks -- store{(o.Rate > 0 ? $" --rate {o.Rate}" : "")}`. One new store, {o.Dimension}-d unit vectors upserted in batches of {o.Batch:N0}
             (one SQLite transaction each, WAL synchronous={new EmbeddedStoreOptions().Synchronous.ToString().ToUpperInvariant()}: acknowledged = fsynced),
             {how}. Rows are searchable as soon as the upsert returns: the graph builder
             adds them to the HNSW graph in the background (from {o.Threshold:N0} rows; M={h.M}, efConstruction={h.EfConstruction}, ef={h.EfSearch},
-            graph vectors {h.Quantization}, {h.Rerank}×k candidates re-ranked with exact float32 distances), and until then a search scans them exactly.
+            graph vectors {(h.Dimensions > 0 && h.Dimensions < o.Dimension ? $"projected onto {h.Dimensions} principal directions, " : "")}{h.Quantization}, {h.Rerank}×k candidates re-ranked with exact float32 distances), and until then a search scans them exactly.
             Search: {search}; queries are not in the data; recall@10 against exact neighbours found by brute force
             over the generated vectors. `structured` = 32-d latent + 10 % noise, like real embeddings; `random` = i.i.d. directions (worst case).
             Upsert rate = rows / time inside UpsertAsync; {rate}; graph builder = rows it added per second of wall time since the
@@ -54,7 +54,7 @@ internal static class StoreReport
         var section = o.Section;
         var charts = new List<string>
         {
-            SvgChart.Lines($"{section}-ingest-{kind}.svg", $"Upsert rate against rows ({kind}, 512-d)", "rows in the collection", "rows/s",
+            SvgChart.Lines($"{section}-ingest-{kind}.svg", $"Upsert rate against rows ({kind}, {o.Dimension}-d)", "rows in the collection", "rows/s",
             [
                 new ChartSeries("upsert", curve.Points.Select(p => ((double)p.Rows, p.UpsertRate)).ToList()),
                 new ChartSeries(o.Rate > 0 ? "achieved" : "end to end", curve.Points.Select(p => ((double)p.Rows, p.EndToEndRate)).ToList()),

@@ -21,23 +21,28 @@ internal sealed unsafe class HnswGraph : IDisposable
     private readonly SemaphoreSlim _slots = new(ThreadSlots, ThreadSlots);
     private nint _handle;
 
-    private HnswGraph(nint handle, int dimension)
+    private readonly bool _int8;
+
+    private HnswGraph(nint handle, int dimension, GraphProjection? projection, bool int8)
     {
-        _handle = handle;
-        Dimension = dimension;
+        (_handle, Dimension, Projection, _int8) = (handle, dimension, projection, int8);
     }
 
+    /// <summary>The vectors' dimension (the graph's own is the projection's, if it has one).</summary>
     public int Dimension { get; }
+
+    /// <summary>What the graph holds of each vector, when not the vector itself (saved with it in a snapshot).</summary>
+    public GraphProjection? Projection { get; }
 
     public int Count => (int)Call(static (h, out e) => Size(h, out e), "size");
 
     public long MemoryBytes => (long)Call(static (h, out e) => MemoryUsage(h, out e), "memory_usage");
 
-    public static HnswGraph Create(int dimension, DistanceMetric metric, HnswParameters parameters, int efSearch)
+    public static HnswGraph Create(int dimension, DistanceMetric metric, HnswParameters parameters, int efSearch, GraphProjection? projection)
     {
         var options = new InitOptions
         {
-            MetricKind = metric == DistanceMetric.Cosine ? MetricKind.Cos : MetricKind.L2sq,
+            MetricKind = metric == DistanceMetric.Cosine && projection is null ? MetricKind.Cos : MetricKind.L2sq,
             Quantization = parameters.Quantization switch
             {
                 HnswQuantization.F32 => ScalarKind.F32,
@@ -46,27 +51,27 @@ internal sealed unsafe class HnswGraph : IDisposable
                 HnswQuantization.I8 => ScalarKind.I8,
                 _ => throw new ArgumentOutOfRangeException(nameof(parameters)),
             },
-            Dimensions = (nuint)dimension,
+            Dimensions = (nuint)(projection?.Dimension ?? dimension),
             Connectivity = (nuint)parameters.M,
             ExpansionAdd = (nuint)parameters.EfConstruction,
             ExpansionSearch = (nuint)efSearch,
         };
         var handle = Init(&options, out var error);
         Check(error, "init");
-        var graph = new HnswGraph(handle, dimension);
+        var graph = new HnswGraph(handle, dimension, projection, parameters.Quantization == HnswQuantization.I8);
         graph.ConfigureThreads();
         return graph;
     }
 
     /// <summary>Loads a saved graph into a graph created with the same parameters; throws if the file is unreadable.</summary>
-    public static HnswGraph Load(string file, int dimension, DistanceMetric metric, HnswParameters parameters, int efSearch)
+    public static HnswGraph Load(string file, int dimension, DistanceMetric metric, HnswParameters parameters, int efSearch, GraphProjection? projection)
     {
-        var graph = Create(dimension, metric, parameters, efSearch);
+        var graph = Create(dimension, metric, parameters, efSearch, projection);
         try
         {
             UsearchNative.Load(graph._handle, file, out var error);
             Check(error, "load");
-            if ((int)Dimensions(graph._handle, out error) != dimension)
+            if ((int)Dimensions(graph._handle, out error) != (projection?.Dimension ?? dimension))
                 throw new InvalidOperationException($"snapshot {file} has another dimension");
             ChangeExpansionSearch(graph._handle, (nuint)efSearch, out error);
             Check(error, "change_expansion_search");
@@ -103,11 +108,20 @@ internal sealed unsafe class HnswGraph : IDisposable
         _slots.Wait();
         try
         {
-            fixed (float* v = vector)
+            nint error;
+            if (Projection is null)
             {
-                UsearchNative.Add(_handle, (ulong)id, v, ScalarKind.F32, out var error);
-                Check(error, "add");
+                fixed (float* v = vector)
+                    UsearchNative.Add(_handle, (ulong)id, v, ScalarKind.F32, out error);
             }
+            else
+            {
+                Span<byte> projected = stackalloc byte[Projection.Dimension * sizeof(float)];
+                var kind = Projection.Write(vector, projected, _int8);
+                fixed (byte* v = projected)
+                    UsearchNative.Add(_handle, (ulong)id, v, kind, out error);
+            }
+            Check(error, "add");
         }
         finally
         {
@@ -137,7 +151,15 @@ internal sealed unsafe class HnswGraph : IDisposable
         _slots.Wait();
         try
         {
-            return SearchInSlot(query, k, ids, distances, filter);
+            if (Projection is null)
+            {
+                fixed (float* q = query)
+                    return SearchInSlot(q, ScalarKind.F32, k, ids, distances, filter);
+            }
+            Span<byte> projected = stackalloc byte[Projection.Dimension * sizeof(float)];
+            var kind = Projection.Write(query, projected, _int8);
+            fixed (byte* q = projected)
+                return SearchInSlot(q, kind, k, ids, distances, filter);
         }
         finally
         {
@@ -145,24 +167,23 @@ internal sealed unsafe class HnswGraph : IDisposable
         }
     }
 
-    private int SearchInSlot(ReadOnlySpan<float> query, int k, Span<long> ids, Span<float> distances, Func<long, bool>? filter)
+    private int SearchInSlot(void* q, ScalarKind kind, int k, Span<long> ids, Span<float> distances, Func<long, bool>? filter)
     {
         nint error;
         nuint found;
-        fixed (float* q = query)
         fixed (long* keys = ids)
         fixed (float* d = distances)
         {
             if (filter is null)
             {
-                found = UsearchNative.Search(_handle, q, ScalarKind.F32, (nuint)k, (ulong*)keys, d, out error);
+                found = UsearchNative.Search(_handle, q, kind, (nuint)k, (ulong*)keys, d, out error);
             }
             else
             {
                 var state = GCHandle.Alloc(filter);
                 try
                 {
-                    found = FilteredSearch(_handle, q, ScalarKind.F32, (nuint)k, &Accept, (void*)GCHandle.ToIntPtr(state),
+                    found = FilteredSearch(_handle, q, kind, (nuint)k, &Accept, (void*)GCHandle.ToIntPtr(state),
                         (ulong*)keys, d, out error);
                 }
                 finally
