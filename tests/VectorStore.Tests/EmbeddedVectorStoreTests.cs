@@ -14,7 +14,7 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private EmbeddedStoreOptions Options(int threshold = 200, int exactFilterLimit = 20_000) =>
-        new() { Path = _directory.Path, HnswThreshold = threshold, ExactFilterLimit = exactFilterLimit, Hnsw = { EfSearch = 128 } };
+        new() { Path = _directory.Path, HnswThreshold = threshold, ExactFilterLimit = exactFilterLimit };
 
     private static async Task<EmbeddedVectorStore> OpenAsync(EmbeddedStoreOptions options)
     {
@@ -45,7 +45,7 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
     [InlineData(8)] // the graph holds their projections onto 8 principal directions (of 24)
     public async Task ACollectionKeepsTheGraphParametersItWasCreatedWith(int graphDimensions)
     {
-        var records = Data.Records(0, 1_000, dimension: Dimension);
+        var records = Data.LowRankRecords(1_000, Dimension, rank: 4);
         var created = Options();
         (created.Hnsw.M, created.Hnsw.EfConstruction, created.Hnsw.Dimensions) = (12, 40, graphDimensions);
         Assert.NotEqual((12, 40), (Options().Hnsw.M, Options().Hnsw.EfConstruction));
@@ -55,6 +55,7 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
             await Eventually.HoldsAsync(() => store.UnindexedRows(Name) == 0, "the background builder indexed every row");
             await AssertEachFindsItselfAsync(store, records);
         }
+        Assert.Equal(graphDimensions > 0, Directory.EnumerateFiles(_directory.Path, $"{Name}.*.projection").Any());
 
         using var reopened = await OpenAsync(Options()); // the defaults of the day
 

@@ -48,7 +48,8 @@ internal sealed partial class CollectionIndex
     /// <summary>
     /// Creates the graph once the collection reaches the threshold; false before. A projected graph's directions are
     /// fitted on up to <see cref="ProjectionSample"/> rows spread over the collection, copied under the read lock and
-    /// fitted outside any lock (about a second), so writes and searches go on meanwhile. Only the builder creates graphs.
+    /// fitted outside any lock (about a second), so writes and searches go on meanwhile; where they carry too little of
+    /// the variance the graph holds whole vectors, as the snapshot then records. Only the builder creates graphs.
     /// </summary>
     private bool EnsureGraph()
     {

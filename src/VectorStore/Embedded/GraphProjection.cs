@@ -17,6 +17,9 @@ internal sealed class GraphProjection
 {
     private const int Iterations = 30;
     private const float Headroom = 1.25f;
+
+    /// <summary>Below this share of the rows' variance along the directions, the graph keeps whole vectors (e.g. i.i.d. random ones).</summary>
+    private const double MinimumShare = 0.8;
     private readonly float[] _mean, _basis; // From floats; Dimension rows of From floats
 
     private GraphProjection(bool normalise, float scale, float[] mean, float[] basis)
@@ -57,8 +60,9 @@ internal sealed class GraphProjection
     /// <summary>
     /// The <paramref name="dimension"/> directions of largest variance among <paramref name="rows"/>: their covariance,
     /// then subspace iteration (multiply, re-orthonormalise) from a seeded start, so the same rows give the same projection.
+    /// Null when those directions carry less than <see cref="MinimumShare"/> of the variance: the distances would not survive.
     /// </summary>
-    public static GraphProjection Fit(IReadOnlyList<float[]> rows, int dimension, DistanceMetric metric)
+    public static GraphProjection? Fit(IReadOnlyList<float[]> rows, int dimension, DistanceMetric metric)
     {
         var from = rows[0].Length;
         var normalise = metric == DistanceMetric.Cosine;
@@ -88,6 +92,17 @@ internal sealed class GraphProjection
             Orthonormalise(next, from);
             (basis, next) = (next, basis);
         }
+        double kept = 0, total = 0;
+        for (var i = 0; i < from; i++)
+            total += covariance[i * from + i];
+        for (var r = 0; r < dimension; r++)
+        {
+            for (var i = 0; i < from; i++)
+                centred[i] = TensorPrimitives.Dot(covariance.AsSpan(i * from, from), basis.AsSpan(r * from, from));
+            kept += TensorPrimitives.Dot(centred, basis.AsSpan(r * from, from));
+        }
+        if (kept < MinimumShare * total)
+            return null;
         var projection = new GraphProjection(normalise, 1f, mean, basis);
         var largest = 0f;
         Span<byte> projected = stackalloc byte[dimension * sizeof(float)];

@@ -59,7 +59,6 @@ internal sealed class IndexSnapshot(string directory, SqliteRecordStore database
                 : header.Sequence < meta.DeletionsKeptAfter ? $"deletions up to sequence {meta.DeletionsKeptAfter} were forgotten after a newer snapshot, which is lost"
                 : header.Dimension != meta.Dimension || header.Metric != meta.Metric || header.Hnsw != meta.Hnsw ? "built with other parameters"
                 : !File.Exists(Path.Combine(directory, header.GraphFile)) ? "graph file missing"
-                : (header.ProjectionFile is null) != (meta.Hnsw.Dimensions == 0) ? "projection does not match the collection's graph dimensions"
                 : header.ProjectionFile is not null && !File.Exists(Path.Combine(directory, header.ProjectionFile)) ? "projection file missing"
                 : null;
             if (reason is not null)
