@@ -96,6 +96,8 @@ public sealed class StoreBenchmark : IBenchmark
                 $" Reopened with ef={setting.EfSearch}, rerank {setting.Rerank}: search p50 {search.Latency.P50:F2} ms, p95 {search.Latency.P95:F2} ms, recall@10 {search.Recall:F3}.");
             Console.WriteLine($"[{vectors.Kind}] ef={setting.EfSearch} rerank={setting.Rerank}: p50 {search.Latency.P50:F2} ms p95 {search.Latency.P95:F2} ms recall {search.Recall:F3}");
         }
+        var projected = Directory.EnumerateFiles(directory, "*.projection").Any();
+        tail += projected ? $" The graph held {o.Hnsw.Dimensions}-d projections." : " The graph held whole vectors.";
         Directory.Delete(directory, recursive: true);
         return StoreReport.Section(o, vectors.Kind, curve, checkpoints, latencies, tail);
     }

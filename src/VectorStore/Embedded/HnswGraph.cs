@@ -9,7 +9,7 @@ namespace ImageSearch.VectorStore.Embedded;
 /// grows, so <see cref="CollectionIndex"/> calls <see cref="EnsureCapacity"/> and <see cref="Remove"/> under its write
 /// lock and searches under its read lock, while its <see cref="GraphBuilder"/> calls <see cref="Add"/> without a lock.
 /// </summary>
-internal sealed unsafe class HnswGraph : IDisposable
+internal sealed unsafe partial class HnswGraph : IDisposable
 {
     /// <summary>
     /// USearch's thread slots (one context and one cast buffer each). A caller that finds none free is not made to wait:
@@ -143,71 +143,6 @@ internal sealed unsafe class HnswGraph : IDisposable
         UsearchNative.Remove(_handle, (ulong)id, out error);
         Check(error, "remove");
         return true;
-    }
-
-    /// <summary>Nearest ids, closest first. <paramref name="filter"/>, when given, is asked about each candidate id.</summary>
-    public int Search(ReadOnlySpan<float> query, int k, Span<long> ids, Span<float> distances, Func<long, bool>? filter = null)
-    {
-        _slots.Wait();
-        try
-        {
-            if (Projection is null)
-            {
-                fixed (float* q = query)
-                    return SearchInSlot(q, ScalarKind.F32, k, ids, distances, filter);
-            }
-            Span<byte> projected = stackalloc byte[Projection.Dimension * sizeof(float)];
-            var kind = Projection.Write(query, projected, _int8);
-            fixed (byte* q = projected)
-                return SearchInSlot(q, kind, k, ids, distances, filter);
-        }
-        finally
-        {
-            _slots.Release();
-        }
-    }
-
-    private int SearchInSlot(void* q, ScalarKind kind, int k, Span<long> ids, Span<float> distances, Func<long, bool>? filter)
-    {
-        nint error;
-        nuint found;
-        fixed (long* keys = ids)
-        fixed (float* d = distances)
-        {
-            if (filter is null)
-            {
-                found = UsearchNative.Search(_handle, q, kind, (nuint)k, (ulong*)keys, d, out error);
-            }
-            else
-            {
-                var state = GCHandle.Alloc(filter);
-                try
-                {
-                    found = FilteredSearch(_handle, q, kind, (nuint)k, &Accept, (void*)GCHandle.ToIntPtr(state),
-                        (ulong*)keys, d, out error);
-                }
-                finally
-                {
-                    state.Free();
-                }
-            }
-        }
-        Check(error, "search");
-        return (int)found;
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Accept(ulong key, void* state)
-    {
-        // An exception must not unwind through native frames: treat a failing filter as "reject".
-        try
-        {
-            return ((Func<long, bool>)GCHandle.FromIntPtr((nint)state).Target!)((long)key) ? 1 : 0;
-        }
-        catch
-        {
-            return 0;
-        }
     }
 
     /// <summary>More slots than cores, so the builder's adds on every core leave slots for concurrent searches.</summary>
