@@ -8,21 +8,22 @@ namespace ImageSearch.VectorStore;
 /// </summary>
 public sealed class HnswOptions
 {
-    // Defaults from bench/Benchmarks `store --rate 5000` (docs/benchmarks.md, sections store-paced and the sweep in
-    // docs/vector-store.md), 512-d embedding-like vectors on two cores, upserts held at 5,000 rows/s: a graph of 128-d
-    // projections (Dimensions) at M=16/efConstruction=48 kept up to 500k rows (never more than 1,000 rows behind; the
-    // builder busy 88 % of the time from 250k to 500k), where 512-d graphs fell 65k-88k rows behind by 200k at every M/efC
-    // tried that reaches recall 0.95 (M=32/efConstruction=128, the old default, ~1,900 rows/s). ef=320 then gave
-    // recall@10 0.962 at p50 1.62 ms at 500k (ef=256: 0.945 at 1.85 ms; 384: 0.975 at 2.05 ms). I8 takes components in
-    // [-1, 1], which L2-normalised embeddings always are; the store refuses anything else.
+    // Defaults from bench/Benchmarks `store --rate 5000` (docs/benchmarks.md `store-paced`; the sweep is in
+    // docs/vector-store.md): 512-d embedding-like vectors on two cores, upserts held at 5,000 rows/s. Graphs of whole
+    // 512-d vectors fell 15k-88k rows behind by 200k at every M/efConstruction tried (the old default, M=32/efC=128,
+    // added ~1,900 rows/s), and the exact scan of those rows made search 4-15 ms. With 128-d projections (Dimensions)
+    // M=16 kept up: efConstruction=40 was busy 61 % of the time from 250k to 500k (48: 88 %) and never more than 1,000
+    // rows behind; recall@10 at 500k 0.927/0.950/0.961 at ef 256/320/384 (efC=48: 0.945/0.962/0.975), p50 1.2-1.8 ms.
+    // ef=384 is for 1M, where recall is lower than at 500k. I8 takes components in [-1, 1], which L2-normalised
+    // embeddings always are; the store refuses anything else.
     [Range(4, 128)]
     public int M { get; set; } = 16;
 
     [Range(8, 2048)]
-    public int EfConstruction { get; set; } = 48;
+    public int EfConstruction { get; set; } = 40;
 
     [Range(8, 4096)]
-    public int EfSearch { get; set; } = 320;
+    public int EfSearch { get; set; } = 384;
 
     public HnswQuantization Quantization { get; set; } = HnswQuantization.I8;
 

@@ -8,8 +8,9 @@ namespace ImageSearch.VectorStore.Embedded;
 /// (write lock, brief), add them to the graph on every core (no lock: searches go on), seal them (write lock, brief).
 /// Ingest therefore never waits for the graph; when the builder is slower than ingest, the growing segment gets longer
 /// and searches, which scan it exactly, get slower until the builder catches up. The writer's builder also saves the graph
-/// (<see cref="IndexSnapshot"/>) every <see cref="EmbeddedStoreOptions.SnapshotEveryChanges"/> graph changes, and once
-/// when a graph built in this process (not restored) first holds every row. A failing round is logged and retried.
+/// (<see cref="IndexSnapshot"/>) every <see cref="EmbeddedStoreOptions.SnapshotEveryChanges"/> graph changes, at the
+/// next moment it has caught up (a save pauses building; while rows keep waiting, at twice that many), and once when a
+/// graph built in this process (not restored) first holds every row. A failing round is logged and retried.
 /// </summary>
 internal sealed class GraphBuilder : IDisposable
 {
@@ -103,7 +104,9 @@ internal sealed class GraphBuilder : IDisposable
         Interlocked.Add(ref _rowsAdded, work.Ids.Length);
         Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - started);
         _changesSinceSnapshot += work.Ids.Length;
-        if (_changesSinceSnapshot >= _options.SnapshotEveryChanges)
+        // A save pauses building, so a due one waits for a round with nothing to add (above), unless rows have kept
+        // waiting for another SnapshotEveryChanges changes.
+        if (_changesSinceSnapshot >= 2L * _options.SnapshotEveryChanges)
             Save();
         return true;
     }
