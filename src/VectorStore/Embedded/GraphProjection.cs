@@ -71,14 +71,20 @@ internal sealed class GraphProjection
         foreach (var row in prepared)
             TensorPrimitives.Add(mean, row, mean);
         TensorPrimitives.Divide(mean, prepared.Length, mean);
-        var covariance = new float[from * from];
-        var centred = new float[from];
-        foreach (var row in prepared)
+        var centredRows = prepared.Select(row =>
         {
+            var centred = new float[from];
             TensorPrimitives.Subtract(row, mean, centred);
-            for (var i = 0; i < from; i++)
-                TensorPrimitives.MultiplyAdd(centred, centred[i], covariance.AsSpan(i * from, from), covariance.AsSpan(i * from, from));
-        }
+            return centred;
+        }).ToArray();
+        var covariance = new float[from * from];
+        Parallel.For(0, from, i =>
+        {
+            var line = covariance.AsSpan(i * from, from);
+            foreach (var row in centredRows)
+                TensorPrimitives.MultiplyAdd(row, row[i], line, line);
+        });
+        var centred = new float[from];
         var random = new Random(from * 31 + dimension);
         var (basis, next) = (new float[dimension * from], new float[dimension * from]);
         for (var i = 0; i < basis.Length; i++)
@@ -86,9 +92,12 @@ internal sealed class GraphProjection
         Orthonormalise(basis, from);
         for (var iteration = 0; iteration < Iterations; iteration++)
         {
-            for (var r = 0; r < dimension; r++)
+            var current = basis;
+            Parallel.For(0, dimension, r =>
+            {
                 for (var i = 0; i < from; i++)
-                    next[r * from + i] = TensorPrimitives.Dot(covariance.AsSpan(i * from, from), basis.AsSpan(r * from, from));
+                    next[r * from + i] = TensorPrimitives.Dot(covariance.AsSpan(i * from, from), current.AsSpan(r * from, from));
+            });
             Orthonormalise(next, from);
             (basis, next) = (next, basis);
         }
