@@ -48,22 +48,26 @@ internal sealed partial class CollectionIndex
     /// <summary>
     /// Creates the graph once the collection reaches the threshold; false before. A projected graph's directions are
     /// fitted on up to <see cref="ProjectionSample"/> rows spread over the collection, copied under the read lock and
-    /// fitted outside any lock (under a second for 512-d on two cores), so writes and searches go on meanwhile; where they carry too little of
-    /// the variance the graph holds whole vectors, as the snapshot then records. Only the builder creates graphs.
+    /// fitted outside any lock (under a second for 512-d on two cores), so writes and searches go on meanwhile; where
+    /// they carry too little of the variance the graph holds whole vectors, as the snapshot then records. Only the
+    /// builder creates graphs.
     /// </summary>
     private bool EnsureGraph()
     {
         if (_graph is not null)
             return true;
-        var sample = Read(() => Arena.Count < options.HnswThreshold ? null
-            : Meta.Hnsw.Dimensions == 0 ? []
-            : Enumerable.Range(0, Math.Min(ProjectionSample, Arena.Count))
-                .Select(i => Arena.VectorAt((int)((long)i * Arena.Count / Math.Min(ProjectionSample, Arena.Count))).ToArray()).ToArray());
+        var sample = Read(() => Arena.Count < options.HnswThreshold ? null : Meta.Hnsw.Dimensions == 0 ? [] : Sample());
         if (sample is null)
             return false;
         var projection = sample.Length > 0 ? GraphProjection.Fit(sample, Meta.Hnsw.Dimensions, Meta.Metric) : null;
         Write(() => _graph ??= HnswGraph.Create(Meta.Dimension, Meta.Metric, Meta.Hnsw, options.Hnsw.EfSearch, projection));
         return true;
+    }
+
+    private float[][] Sample()
+    {
+        var count = Math.Min(ProjectionSample, Arena.Count);
+        return Enumerable.Range(0, count).Select(i => Arena.VectorAt((int)((long)i * Arena.Count / count)).ToArray()).ToArray();
     }
 
     /// <summary>Seals the rows of <paramref name="work"/> now in the graph; one changed or removed meanwhile leaves the graph again.</summary>
