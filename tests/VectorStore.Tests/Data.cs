@@ -19,6 +19,24 @@ internal static class Data
     public static VectorRecord[] Records(int from, int count, Func<int, string?>? label = null, int dimension = Dimension) =>
         Enumerable.Range(from, count).Select(i => Record(i, label: label?.Invoke(i) ?? "any", dimension: dimension)).ToArray();
 
+    /// <summary>
+    /// Records whose vectors lie near a <paramref name="rank"/>-dimensional subspace (plus 1 % noise), components in
+    /// [-1, 1]: like embeddings, most of their variance sits in few directions, so a graph may hold their projections.
+    /// </summary>
+    public static VectorRecord[] LowRankRecords(int count, int dimension, int rank)
+    {
+        var basis = Enumerable.Range(0, rank).Select(r => Vector(seed: 7_000 + r, dimension)).ToArray();
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            var weights = Vector(seed: 90_000 + i, rank);
+            var vector = Vector(seed: 190_000 + i, dimension);
+            TensorPrimitives.Multiply(vector, 0.01f, vector);
+            foreach (var (direction, weight) in basis.Zip(weights))
+                TensorPrimitives.MultiplyAdd(direction, weight * 0.9f / rank, vector, vector);
+            return new VectorRecord(i, vector, $"/images/{i}.jpg", "any");
+        }).ToArray();
+    }
+
     public static float SquaredL2(float[] a, float[] b)
     {
         var d = TensorPrimitives.Distance(a, b);

@@ -14,7 +14,7 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private EmbeddedStoreOptions Options(int threshold = 200, int exactFilterLimit = 20_000) =>
-        new() { Path = _directory.Path, HnswThreshold = threshold, ExactFilterLimit = exactFilterLimit, Hnsw = { EfSearch = 128 } };
+        new() { Path = _directory.Path, HnswThreshold = threshold, ExactFilterLimit = exactFilterLimit };
 
     private static async Task<EmbeddedVectorStore> OpenAsync(EmbeddedStoreOptions options)
     {
@@ -37,6 +37,31 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
         using var reopened = await OpenAsync(Options());
         Assert.Equal(0, reopened.UnindexedRows(Name)); // every row is back in the graph from the snapshot, none rebuilt
         Assert.Equal(1_000, await reopened.CountAsync(Name, Ct));
+        await AssertEachFindsItselfAsync(reopened, records);
+    }
+
+    [Theory]
+    [InlineData(0)] // the graph holds the vectors whole
+    [InlineData(8)] // the graph holds their projections onto 8 principal directions (of 24)
+    public async Task ACollectionKeepsTheGraphParametersItWasCreatedWith(int graphDimensions)
+    {
+        var records = Data.LowRankRecords(1_000, Dimension, rank: 4);
+        var created = Options();
+        (created.Hnsw.M, created.Hnsw.EfConstruction, created.Hnsw.Dimensions) = (12, 40, graphDimensions);
+        Assert.NotEqual((12, 40), (Options().Hnsw.M, Options().Hnsw.EfConstruction));
+        using (var store = await OpenAsync(created))
+        {
+            await store.UpsertAsync(Name, records, Ct);
+            await Eventually.HoldsAsync(() => store.UnindexedRows(Name) == 0, "the background builder indexed every row");
+            await AssertEachFindsItselfAsync(store, records);
+        }
+        Assert.Equal(graphDimensions > 0, Directory.EnumerateFiles(_directory.Path, $"{Name}.*.projection").Any());
+
+        using var reopened = await OpenAsync(Options()); // the defaults of the day
+
+        var index = (await reopened.DescribeAsync(Name, Ct))!.Spec.Index!;
+        Assert.Equal((12, 40), (index.M, index.EfConstruction));
+        Assert.Equal(0, reopened.UnindexedRows(Name)); // its snapshot (and projection), built with the stored parameters, is used as it is
         await AssertEachFindsItselfAsync(reopened, records);
     }
 

@@ -20,6 +20,24 @@ internal sealed class ExactNeighbours
         _nearest = queries.Select(_ => new PriorityQueue<long, float>(k + 1, Farthest)).ToArray();
     }
 
+    /// <summary>
+    /// A first pass over the stream, in batches: the exact neighbours of each query among rows <c>[0, n)</c> for every
+    /// batch end n that <paramref name="wanted"/> accepts, so the ingest pass that follows times only the ingest.
+    /// </summary>
+    public static Dictionary<int, HashSet<long>[]> At(SyntheticVectors vectors, float[][] queries, int k, int total, int batch, Func<int, bool> wanted)
+    {
+        var truth = new ExactNeighbours(queries, k);
+        var at = new Dictionary<int, HashSet<long>[]>();
+        for (var start = 0; start < total; start += batch)
+        {
+            var end = Math.Min(total, start + batch);
+            truth.Offer(vectors.Records(start, end - start));
+            if (wanted(end))
+                at[end] = truth.All();
+        }
+        return at;
+    }
+
     /// <summary>Takes in a batch of records with ids not offered before.</summary>
     public void Offer(IReadOnlyList<VectorRecord> records) => Parallel.For(0, _queries.Length, q =>
     {

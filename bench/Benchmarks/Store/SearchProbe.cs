@@ -15,11 +15,22 @@ internal sealed record SearchProbe(Percentiles Latency, double Recall)
         var found = 0;
         for (var i = 0; i < queries.Length; i++)
         {
-            var t = Stopwatch.GetTimestamp();
-            var hits = (await store.SearchAsync(collection, [queries[i]], k, null, ct))[0];
-            latencies[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-            found += hits.Count(h => exact[i].Contains(h.Id));
+            (latencies[i], var hits) = await QueryAsync(store, collection, queries[i], exact[i], k, ct);
+            found += hits;
         }
-        return new SearchProbe(new Percentiles(latencies), found / (double)(queries.Length * k));
+        return Of(latencies, found, k);
     }
+
+    /// <summary>One query: its latency in milliseconds and how many of its k hits are among <paramref name="exact"/>.</summary>
+    public static async Task<(double Milliseconds, int Found)> QueryAsync(
+        EmbeddedVectorStore store, string collection, float[] query, HashSet<long> exact, int k, CancellationToken ct)
+    {
+        var t = Stopwatch.GetTimestamp();
+        var hits = (await store.SearchAsync(collection, [query], k, null, ct))[0];
+        return (Stopwatch.GetElapsedTime(t).TotalMilliseconds, hits.Count(h => exact.Contains(h.Id)));
+    }
+
+    /// <summary>The probe of queries that took <paramref name="latencies"/> and found <paramref name="found"/> exact neighbours in all.</summary>
+    public static SearchProbe Of(IReadOnlyCollection<double> latencies, int found, int k) =>
+        new(new Percentiles(latencies), found / (double)(latencies.Count * k));
 }

@@ -17,7 +17,6 @@ namespace ImageSearch.Benchmarks.Store;
 /// </summary>
 public sealed class StoreDurabilityBenchmark : IBenchmark
 {
-    private const int Dimension = 512;
     private const string Collection = "bench";
     private static readonly SqliteSynchronous[] Modes = [SqliteSynchronous.Normal, SqliteSynchronous.Full];
 
@@ -28,7 +27,7 @@ public sealed class StoreDurabilityBenchmark : IBenchmark
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var o = BenchOptions.Parse(["--sizes", "100000", "--data", "structured", "--threshold", $"{int.MaxValue}", "--section", "store-sync", .. args]);
-        var (rows, vectors) = (o.Sizes[0], new SyntheticVectors(o.Data[0], Dimension, seed: 42));
+        var (rows, vectors) = (o.Sizes[0], new SyntheticVectors(o.Data[0], o.Dimension, seed: 42));
         var index = o.Threshold > rows ? "exact" : $"HNSW from {o.Threshold:N0} rows (M={o.Hnsw.M}, {o.Hnsw.Quantization})";
         var directory = Path.Combine(ServiceBuild.RepositoryRoot, ".bench", "store-sync");
         if (Directory.Exists(directory))
@@ -42,7 +41,7 @@ public sealed class StoreDurabilityBenchmark : IBenchmark
         try
         {
             foreach (var store in stores)
-                await store.EnsureCollectionAsync(new CollectionSpec(Collection, Dimension, "bench"), cancellationToken);
+                await store.EnsureCollectionAsync(new CollectionSpec(Collection, o.Dimension, "bench"), cancellationToken);
             batches = await StoreLoad.UpsertAsync(stores, Collection, vectors, rows, o.Batch, observe: null, cancellationToken);
         }
         finally
@@ -67,7 +66,7 @@ public sealed class StoreDurabilityBenchmark : IBenchmark
         BenchmarkReport.Write(o.Section, $"""
             ### Embedded vector store: the cost of an fsync per batch (`store-sync`, section `{o.Section}`)
 
-            {rows:N0} {vectors.Kind} {Dimension}-d rows upserted in batches of {o.Batch:N0} (one SQLite transaction each) into two new stores side by side:
+            {rows:N0} {vectors.Kind} {o.Dimension}-d rows upserted in batches of {o.Batch:N0} (one SQLite transaction each) into two new stores side by side:
             `VectorStore:Embedded:Synchronous` NORMAL (the commit reaches the OS page cache: it survives kill -9) and FULL (the default: the
             WAL is fsynced at each commit, so an acknowledged batch also survives power loss). Each batch goes to both stores in turns, so
             both meet the same load from whatever else runs on the machine. Index: {index}. Times are inside `UpsertAsync`.

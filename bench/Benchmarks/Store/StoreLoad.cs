@@ -18,8 +18,7 @@ internal static class StoreLoad
         var milliseconds = stores.Select(_ => new List<double>()).ToArray();
         for (var start = 0; start < size; start += batchSize)
         {
-            var batch = Enumerable.Range(start, Math.Min(batchSize, size - start)).AsParallel().AsOrdered()
-                .Select(i => new VectorRecord(i, vectors.Make(i), $"/images/{i:D7}.jpg", null)).ToArray();
+            var batch = vectors.Records(start, Math.Min(batchSize, size - start));
             observe?.Invoke(batch);
             var order = Enumerable.Range(0, stores.Count);
             foreach (var s in start / batchSize % 2 == 0 ? order : order.Reverse())

@@ -9,8 +9,10 @@ internal sealed record GraphWork(HnswGraph Graph, long[] Ids, long[] Versions, f
 /// <summary>The steps <see cref="GraphBuilder"/> takes on a collection, each a short hold of the write lock.</summary>
 internal sealed partial class CollectionIndex
 {
+    private const int ProjectionSample = 5_000;
+
     /// <summary>
-    /// Creates the graph once the collection reaches the threshold, removes the graph entries of rows that left the sealed
+    /// Once the collection has a graph (see <see cref="EnsureGraph"/>), removes the graph entries of rows that left the sealed
     /// segment, and copies out up to <paramref name="max"/> growing rows with room reserved for them; null when there are none.
     /// Returns the number of graph entries removed in <paramref name="removed"/>.
     /// </summary>
@@ -18,15 +20,14 @@ internal sealed partial class CollectionIndex
     {
         GraphWork? work = null;
         var dropped = 0;
+        if (!EnsureGraph())
+        {
+            removed = 0;
+            return null;
+        }
         Write(() =>
         {
-            if (_graph is null)
-            {
-                if (Arena.Count < options.HnswThreshold)
-                    return;
-                _graph = HnswGraph.Create(Meta.Dimension, Meta.Metric, Meta.Hnsw, options.Hnsw.EfSearch);
-            }
-            dropped = RemoveLeftGraph(_graph);
+            dropped = RemoveLeftGraph(_graph!);
             var count = Math.Min(max, Arena.Growing);
             if (count == 0)
                 return;
@@ -37,11 +38,36 @@ internal sealed partial class CollectionIndex
                 (ids[i], versions[i]) = (Arena.IdAt(row), Arena.VersionAt(row));
                 Arena.VectorAt(row).CopyTo(vectors.AsSpan(i * Meta.Dimension, Meta.Dimension));
             }
-            _graph.EnsureCapacity(_graph.Count + count);
+            _graph!.EnsureCapacity(_graph.Count + count);
             work = new GraphWork(_graph, ids, versions, vectors, Meta.Dimension);
         });
         removed = dropped;
         return work;
+    }
+
+    /// <summary>
+    /// Creates the graph once the collection reaches the threshold; false before. A projected graph's directions are
+    /// fitted on up to <see cref="ProjectionSample"/> rows spread over the collection, copied under the read lock and
+    /// fitted outside any lock (under a second for 512-d on two cores), so writes and searches go on meanwhile; where
+    /// they carry too little of the variance the graph holds whole vectors, as the snapshot then records. Only the
+    /// builder creates graphs.
+    /// </summary>
+    private bool EnsureGraph()
+    {
+        if (_graph is not null)
+            return true;
+        var sample = Read(() => Arena.Count < options.HnswThreshold ? null : Meta.Hnsw.Dimensions == 0 ? [] : Sample());
+        if (sample is null)
+            return false;
+        var projection = sample.Length > 0 ? GraphProjection.Fit(sample, Meta.Hnsw.Dimensions, Meta.Metric) : null;
+        Write(() => _graph ??= HnswGraph.Create(Meta.Dimension, Meta.Metric, Meta.Hnsw, options.Hnsw.EfSearch, projection));
+        return true;
+    }
+
+    private float[][] Sample()
+    {
+        var count = Math.Min(ProjectionSample, Arena.Count);
+        return Enumerable.Range(0, count).Select(i => Arena.VectorAt((int)((long)i * Arena.Count / count)).ToArray()).ToArray();
     }
 
     /// <summary>Seals the rows of <paramref name="work"/> now in the graph; one changed or removed meanwhile leaves the graph again.</summary>

@@ -37,6 +37,9 @@ internal sealed partial class CollectionIndex(StoredCollection meta, EmbeddedSto
     /// <summary>Rows waiting for the graph (0 while the collection is below the threshold and searched exactly by design).</summary>
     public int Unindexed => Read(() => _graph is null && Arena.Count < options.HnswThreshold ? 0 : Arena.Growing);
 
+    /// <summary>What the background builder has done so far (nothing while none runs).</summary>
+    public (long Rows, TimeSpan Busy) BuilderProgress => _builder?.Progress ?? (0, TimeSpan.Zero);
+
     /// <summary>Starts indexing in the background; <paramref name="saveSnapshot"/> (the writer's) persists the graph when due.</summary>
     public void StartBuilding(ILogger logger, Func<CollectionIndex, bool>? saveSnapshot) =>
         _builder = new GraphBuilder(this, options, logger, saveSnapshot);

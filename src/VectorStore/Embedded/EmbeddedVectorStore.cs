@@ -41,6 +41,13 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
     /// </summary>
     public int UnindexedRows(string collection) => Collection(collection).Unindexed;
 
+    /// <summary>
+    /// Rows the background builder of <paramref name="collection"/> has added to its graph since this store opened, and
+    /// the time it spent doing so: rows / busy time is what the builder can sustain on this machine, busy / wall time how
+    /// much of its capacity the ingest takes (for benchmarks).
+    /// </summary>
+    public (long Rows, TimeSpan Busy) GraphBuilderProgress(string collection) => Collection(collection).BuilderProgress;
+
     public async Task EnsureCollectionAsync(CollectionSpec spec, CancellationToken cancellationToken)
     {
         CollectionNames.Validate(spec.Name);

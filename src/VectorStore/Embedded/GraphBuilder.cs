@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace ImageSearch.VectorStore.Embedded;
@@ -7,8 +8,9 @@ namespace ImageSearch.VectorStore.Embedded;
 /// (write lock, brief), add them to the graph on every core (no lock: searches go on), seal them (write lock, brief).
 /// Ingest therefore never waits for the graph; when the builder is slower than ingest, the growing segment gets longer
 /// and searches, which scan it exactly, get slower until the builder catches up. The writer's builder also saves the graph
-/// (<see cref="IndexSnapshot"/>) every <see cref="EmbeddedStoreOptions.SnapshotEveryChanges"/> graph changes, and once
-/// when a graph built in this process (not restored) first holds every row. A failing round is logged and retried.
+/// (<see cref="IndexSnapshot"/>) every <see cref="EmbeddedStoreOptions.SnapshotEveryChanges"/> graph changes, at the
+/// next moment it has caught up (a save pauses building; while rows keep waiting, at twice that many), and once when a
+/// graph built in this process (not restored) first holds every row. A failing round is logged and retried.
 /// </summary>
 internal sealed class GraphBuilder : IDisposable
 {
@@ -28,6 +30,7 @@ internal sealed class GraphBuilder : IDisposable
     private readonly Thread _thread;
     private int _changesSinceSnapshot;
     private bool _saved;
+    private long _rowsAdded, _busyTicks;
 
     public GraphBuilder(CollectionIndex index, EmbeddedStoreOptions options, ILogger logger, Func<CollectionIndex, bool>? saveSnapshot)
     {
@@ -36,6 +39,10 @@ internal sealed class GraphBuilder : IDisposable
         _thread = new Thread(Run) { IsBackground = true, Name = $"graph builder {index.Meta.Name}" };
         _thread.Start();
     }
+
+    /// <summary>Rows added to the graph so far and the time spent adding them (a round's copy, adds and seal).</summary>
+    public (long Rows, TimeSpan Busy) Progress =>
+        (Interlocked.Read(ref _rowsAdded), Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _busyTicks)));
 
     /// <summary>New rows or removals: start a round now rather than at the next idle tick.</summary>
     public void Wake()
@@ -71,6 +78,7 @@ internal sealed class GraphBuilder : IDisposable
     /// <summary>One chunk into the graph; false when there was nothing to add.</summary>
     private bool Round()
     {
+        var started = Stopwatch.GetTimestamp();
         var work = _index.TakeGrowing(Chunk, out var removed);
         _changesSinceSnapshot += removed;
         if (work is null)
@@ -93,8 +101,12 @@ internal sealed class GraphBuilder : IDisposable
             throw;
         }
         _index.Seal(work);
+        Interlocked.Add(ref _rowsAdded, work.Ids.Length);
+        Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - started);
         _changesSinceSnapshot += work.Ids.Length;
-        if (_changesSinceSnapshot >= _options.SnapshotEveryChanges)
+        // A save pauses building, so a due one waits for a round with nothing to add (above), unless rows have kept
+        // waiting for another SnapshotEveryChanges changes.
+        if (_changesSinceSnapshot >= 2L * _options.SnapshotEveryChanges)
             Save();
         return true;
     }

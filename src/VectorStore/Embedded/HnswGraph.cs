@@ -9,7 +9,7 @@ namespace ImageSearch.VectorStore.Embedded;
 /// grows, so <see cref="CollectionIndex"/> calls <see cref="EnsureCapacity"/> and <see cref="Remove"/> under its write
 /// lock and searches under its read lock, while its <see cref="GraphBuilder"/> calls <see cref="Add"/> without a lock.
 /// </summary>
-internal sealed unsafe class HnswGraph : IDisposable
+internal sealed unsafe partial class HnswGraph : IDisposable
 {
     /// <summary>
     /// USearch's thread slots (one context and one cast buffer each). A caller that finds none free is not made to wait:
@@ -21,23 +21,28 @@ internal sealed unsafe class HnswGraph : IDisposable
     private readonly SemaphoreSlim _slots = new(ThreadSlots, ThreadSlots);
     private nint _handle;
 
-    private HnswGraph(nint handle, int dimension)
+    private readonly bool _int8;
+
+    private HnswGraph(nint handle, int dimension, GraphProjection? projection, bool int8)
     {
-        _handle = handle;
-        Dimension = dimension;
+        (_handle, Dimension, Projection, _int8) = (handle, dimension, projection, int8);
     }
 
+    /// <summary>The vectors' dimension (the graph's own is the projection's, if it has one).</summary>
     public int Dimension { get; }
+
+    /// <summary>What the graph holds of each vector, when not the vector itself (saved with it in a snapshot).</summary>
+    public GraphProjection? Projection { get; }
 
     public int Count => (int)Call(static (h, out e) => Size(h, out e), "size");
 
     public long MemoryBytes => (long)Call(static (h, out e) => MemoryUsage(h, out e), "memory_usage");
 
-    public static HnswGraph Create(int dimension, DistanceMetric metric, HnswParameters parameters, int efSearch)
+    public static HnswGraph Create(int dimension, DistanceMetric metric, HnswParameters parameters, int efSearch, GraphProjection? projection)
     {
         var options = new InitOptions
         {
-            MetricKind = metric == DistanceMetric.Cosine ? MetricKind.Cos : MetricKind.L2sq,
+            MetricKind = metric == DistanceMetric.Cosine && projection is null ? MetricKind.Cos : MetricKind.L2sq,
             Quantization = parameters.Quantization switch
             {
                 HnswQuantization.F32 => ScalarKind.F32,
@@ -46,27 +51,27 @@ internal sealed unsafe class HnswGraph : IDisposable
                 HnswQuantization.I8 => ScalarKind.I8,
                 _ => throw new ArgumentOutOfRangeException(nameof(parameters)),
             },
-            Dimensions = (nuint)dimension,
+            Dimensions = (nuint)(projection?.Dimension ?? dimension),
             Connectivity = (nuint)parameters.M,
             ExpansionAdd = (nuint)parameters.EfConstruction,
             ExpansionSearch = (nuint)efSearch,
         };
         var handle = Init(&options, out var error);
         Check(error, "init");
-        var graph = new HnswGraph(handle, dimension);
+        var graph = new HnswGraph(handle, dimension, projection, parameters.Quantization == HnswQuantization.I8);
         graph.ConfigureThreads();
         return graph;
     }
 
     /// <summary>Loads a saved graph into a graph created with the same parameters; throws if the file is unreadable.</summary>
-    public static HnswGraph Load(string file, int dimension, DistanceMetric metric, HnswParameters parameters, int efSearch)
+    public static HnswGraph Load(string file, int dimension, DistanceMetric metric, HnswParameters parameters, int efSearch, GraphProjection? projection)
     {
-        var graph = Create(dimension, metric, parameters, efSearch);
+        var graph = Create(dimension, metric, parameters, efSearch, projection);
         try
         {
             UsearchNative.Load(graph._handle, file, out var error);
             Check(error, "load");
-            if ((int)Dimensions(graph._handle, out error) != dimension)
+            if ((int)Dimensions(graph._handle, out error) != (projection?.Dimension ?? dimension))
                 throw new InvalidOperationException($"snapshot {file} has another dimension");
             ChangeExpansionSearch(graph._handle, (nuint)efSearch, out error);
             Check(error, "change_expansion_search");
@@ -103,11 +108,20 @@ internal sealed unsafe class HnswGraph : IDisposable
         _slots.Wait();
         try
         {
-            fixed (float* v = vector)
+            nint error;
+            if (Projection is null)
             {
-                UsearchNative.Add(_handle, (ulong)id, v, ScalarKind.F32, out var error);
-                Check(error, "add");
+                fixed (float* v = vector)
+                    UsearchNative.Add(_handle, (ulong)id, v, ScalarKind.F32, out error);
             }
+            else
+            {
+                Span<byte> projected = stackalloc byte[Projection.Dimension * sizeof(float)];
+                var kind = Projection.Write(vector, projected, _int8);
+                fixed (byte* v = projected)
+                    UsearchNative.Add(_handle, (ulong)id, v, kind, out error);
+            }
+            Check(error, "add");
         }
         finally
         {
@@ -129,64 +143,6 @@ internal sealed unsafe class HnswGraph : IDisposable
         UsearchNative.Remove(_handle, (ulong)id, out error);
         Check(error, "remove");
         return true;
-    }
-
-    /// <summary>Nearest ids, closest first. <paramref name="filter"/>, when given, is asked about each candidate id.</summary>
-    public int Search(ReadOnlySpan<float> query, int k, Span<long> ids, Span<float> distances, Func<long, bool>? filter = null)
-    {
-        _slots.Wait();
-        try
-        {
-            return SearchInSlot(query, k, ids, distances, filter);
-        }
-        finally
-        {
-            _slots.Release();
-        }
-    }
-
-    private int SearchInSlot(ReadOnlySpan<float> query, int k, Span<long> ids, Span<float> distances, Func<long, bool>? filter)
-    {
-        nint error;
-        nuint found;
-        fixed (float* q = query)
-        fixed (long* keys = ids)
-        fixed (float* d = distances)
-        {
-            if (filter is null)
-            {
-                found = UsearchNative.Search(_handle, q, ScalarKind.F32, (nuint)k, (ulong*)keys, d, out error);
-            }
-            else
-            {
-                var state = GCHandle.Alloc(filter);
-                try
-                {
-                    found = FilteredSearch(_handle, q, ScalarKind.F32, (nuint)k, &Accept, (void*)GCHandle.ToIntPtr(state),
-                        (ulong*)keys, d, out error);
-                }
-                finally
-                {
-                    state.Free();
-                }
-            }
-        }
-        Check(error, "search");
-        return (int)found;
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Accept(ulong key, void* state)
-    {
-        // An exception must not unwind through native frames: treat a failing filter as "reject".
-        try
-        {
-            return ((Func<long, bool>)GCHandle.FromIntPtr((nint)state).Target!)((long)key) ? 1 : 0;
-        }
-        catch
-        {
-            return 0;
-        }
     }
 
     /// <summary>More slots than cores, so the builder's adds on every core leave slots for concurrent searches.</summary>

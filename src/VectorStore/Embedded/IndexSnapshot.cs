@@ -14,7 +14,8 @@ namespace ImageSearch.VectorStore.Embedded;
 /// </summary>
 internal sealed class IndexSnapshot(string directory, SqliteRecordStore database, ILogger logger)
 {
-    private sealed record Header(long Sequence, int Count, int Dimension, DistanceMetric Metric, HnswParameters Hnsw, string GraphFile);
+    /// <param name="ProjectionFile">The graph's <see cref="GraphProjection"/>, for a collection whose graph holds projections.</param>
+    private sealed record Header(long Sequence, int Count, int Dimension, DistanceMetric Metric, HnswParameters Hnsw, string GraphFile, string? ProjectionFile = null);
 
     /// <summary>
     /// Writes the graph under a new file name, then atomically replaces the header that points at it; returns the
@@ -25,14 +26,17 @@ internal sealed class IndexSnapshot(string directory, SqliteRecordStore database
         if (index.Freeze() is not var (graph, sequence, count) || index.Snapshot == (sequence, count))
             return null; // no graph, or the newest snapshot already holds it (same sequence, same rows sealed)
         var meta = index.Meta;
-        var graphFile = $"{meta.Name}.{sequence}.{DateTime.UtcNow.Ticks}.usearch";
+        var stem = $"{meta.Name}.{sequence}.{DateTime.UtcNow.Ticks}";
+        var (graphFile, projectionFile) = ($"{stem}.usearch", graph.Projection is null ? null : $"{stem}.projection");
         graph.Save(Path.Combine(directory, graphFile));
-        var header = new Header(sequence, count, meta.Dimension, meta.Metric, meta.Hnsw, graphFile);
+        if (projectionFile is not null)
+            graph.Projection!.Save(Path.Combine(directory, projectionFile));
+        var header = new Header(sequence, count, meta.Dimension, meta.Metric, meta.Hnsw, graphFile, projectionFile);
         var headerFile = HeaderFile(meta.Name);
         File.WriteAllText(headerFile + ".tmp", JsonSerializer.Serialize(header));
         File.Move(headerFile + ".tmp", headerFile, overwrite: true);
-        foreach (var old in Directory.EnumerateFiles(directory, $"{meta.Name}.*.usearch"))
-            if (Path.GetFileName(old) != graphFile)
+        foreach (var old in SnapshotFiles(meta.Name))
+            if (Path.GetFileName(old) is var name && name != graphFile && name != projectionFile)
                 File.Delete(old);
         index.Snapshot = (sequence, count);
         logger.LogInformation("Saved HNSW snapshot of {Collection}: {Count} rows at sequence {Sequence}", meta.Name, count, sequence);
@@ -55,13 +59,15 @@ internal sealed class IndexSnapshot(string directory, SqliteRecordStore database
                 : header.Sequence < meta.DeletionsKeptAfter ? $"deletions up to sequence {meta.DeletionsKeptAfter} were forgotten after a newer snapshot, which is lost"
                 : header.Dimension != meta.Dimension || header.Metric != meta.Metric || header.Hnsw != meta.Hnsw ? "built with other parameters"
                 : !File.Exists(Path.Combine(directory, header.GraphFile)) ? "graph file missing"
+                : header.ProjectionFile is not null && !File.Exists(Path.Combine(directory, header.ProjectionFile)) ? "projection file missing"
                 : null;
             if (reason is not null)
             {
                 logger.LogWarning("Ignoring HNSW snapshot of {Collection}: {Reason}", meta.Name, reason);
                 return false;
             }
-            graph = HnswGraph.Load(Path.Combine(directory, header!.GraphFile), meta.Dimension, meta.Metric, meta.Hnsw, efSearch);
+            var projection = header!.ProjectionFile is { } file ? GraphProjection.Load(Path.Combine(directory, file)) : null;
+            graph = HnswGraph.Load(Path.Combine(directory, header.GraphFile), meta.Dimension, meta.Metric, meta.Hnsw, efSearch, projection);
             var left = database.DeletedAfter(meta.Name, header.Sequence).Count(graph.Remove);
             database.ReadRecords(meta.Name, header.Sequence, (id, _, _, _) => left += graph.Remove(id) ? 1 : 0);
             if (!index.AttachRestored(graph))
@@ -87,9 +93,13 @@ internal sealed class IndexSnapshot(string directory, SqliteRecordStore database
     public void Delete(string collection)
     {
         File.Delete(HeaderFile(collection));
-        foreach (var file in Directory.EnumerateFiles(directory, $"{collection}.*.usearch"))
+        foreach (var file in SnapshotFiles(collection))
             File.Delete(file);
     }
+
+    /// <summary>Graph and projection files of <paramref name="collection"/>'s snapshots (the header's and older ones).</summary>
+    private IEnumerable<string> SnapshotFiles(string collection) =>
+        Directory.EnumerateFiles(directory, $"{collection}.*.usearch").Concat(Directory.EnumerateFiles(directory, $"{collection}.*.projection")).ToArray();
 
     private string HeaderFile(string collection) => Path.Combine(directory, $"{collection}.snapshot.json");
 }

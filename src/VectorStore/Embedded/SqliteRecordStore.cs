@@ -26,11 +26,13 @@ internal sealed class SqliteRecordStore : IDisposable
         """;
 
     /// <summary>
-    /// Columns of <c>collections</c> added for followers, added to older files by the writer: <c>incarnation</c> tells a
-    /// collection from one dropped and created again under its name; <c>deletions_kept_after</c> is the sequence up to
-    /// which deletions were forgotten (a follower behind it cannot replay them and compares ids instead).
+    /// Columns of <c>collections</c> added since the first schema, added to older files by the writer (0 in existing
+    /// rows): <c>incarnation</c> tells a collection from one dropped and created again under its name;
+    /// <c>deletions_kept_after</c> is the sequence up to which deletions were forgotten (a follower behind it cannot
+    /// replay them and compares ids instead); <c>hnsw_dimensions</c> is <see cref="HnswParameters.Dimensions"/>, so a
+    /// collection created before it keeps a graph of its full vectors.
     /// </summary>
-    private static readonly string[] FollowerColumns = ["incarnation", "deletions_kept_after"];
+    private static readonly string[] AddedColumns = ["incarnation", "deletions_kept_after", "hnsw_dimensions"];
 
     /// <summary>How long a statement waits for another connection's lock before failing with SQLITE_BUSY (an outage).</summary>
     private const int BusyTimeoutSeconds = 5;
@@ -65,7 +67,7 @@ internal sealed class SqliteRecordStore : IDisposable
             store.Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()};");
             store.Execute(Schema);
             var existing = store.Rows("SELECT name FROM pragma_table_info('collections')", r => r.GetString(0)).ToHashSet();
-            foreach (var column in FollowerColumns.Where(c => !existing.Contains(c)))
+            foreach (var column in AddedColumns.Where(c => !existing.Contains(c)))
                 store.Execute($"ALTER TABLE collections ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0");
         });
 
@@ -93,9 +95,10 @@ internal sealed class SqliteRecordStore : IDisposable
     }
 
     public IReadOnlyList<StoredCollection> Collections() => Guard(() => Rows(
-        "SELECT name, dimension, metric, model, hnsw_m, hnsw_ef_construction, hnsw_quantization, last_seq, incarnation, deletions_kept_after FROM collections",
+        "SELECT name, dimension, metric, model, hnsw_m, hnsw_ef_construction, hnsw_quantization, last_seq, incarnation, deletions_kept_after, hnsw_dimensions FROM collections",
         r => new StoredCollection(r.GetString(0), r.GetInt32(1), Enum.Parse<DistanceMetric>(r.GetString(2)), r.GetString(3),
-            new HnswParameters(r.GetInt32(4), r.GetInt32(5), Enum.Parse<HnswQuantization>(r.GetString(6))), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9))));
+            new HnswParameters(r.GetInt32(4), r.GetInt32(5), Enum.Parse<HnswQuantization>(r.GetString(6)), r.GetInt32(10)),
+            r.GetInt64(7), r.GetInt64(8), r.GetInt64(9))));
 
     /// <summary>Runs <paramref name="read"/> on one snapshot of the database: what it reads agrees, however the writer commits meanwhile.</summary>
     public T InSnapshot<T>(Func<T> read) => Guard(() =>
@@ -105,9 +108,9 @@ internal sealed class SqliteRecordStore : IDisposable
     });
 
     public void CreateCollection(StoredCollection c) => Guard(() => Execute(
-        "INSERT INTO collections(name, dimension, metric, model, hnsw_m, hnsw_ef_construction, hnsw_quantization, incarnation) VALUES($n, $d, $metric, $model, $m, $efc, $q, $i)",
-        ("$n", c.Name), ("$d", c.Dimension), ("$metric", c.Metric.ToString()), ("$model", c.Model),
-        ("$m", c.Hnsw.M), ("$efc", c.Hnsw.EfConstruction), ("$q", c.Hnsw.Quantization.ToString()), ("$i", c.Incarnation)));
+        "INSERT INTO collections(name, dimension, metric, model, hnsw_m, hnsw_ef_construction, hnsw_quantization, hnsw_dimensions, incarnation) VALUES($n, $d, $metric, $model, $m, $efc, $q, $dims, $i)",
+        ("$n", c.Name), ("$d", c.Dimension), ("$metric", c.Metric.ToString()), ("$model", c.Model), ("$m", c.Hnsw.M),
+        ("$efc", c.Hnsw.EfConstruction), ("$q", c.Hnsw.Quantization.ToString()), ("$dims", c.Hnsw.Dimensions), ("$i", c.Incarnation)));
 
     public void DropCollection(string name) => Guard(() =>
     {

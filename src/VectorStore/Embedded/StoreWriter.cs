@@ -51,7 +51,7 @@ internal sealed class StoreWriter : IDisposable
         }
         var hnsw = _options.Hnsw;
         var meta = new StoredCollection(spec.Name, spec.Dimension, spec.Metric, spec.Model,
-            new HnswParameters(hnsw.M, hnsw.EfConstruction, hnsw.Quantization), 0, Random.Shared.NextInt64(1, long.MaxValue), 0);
+            new HnswParameters(hnsw.M, hnsw.EfConstruction, hnsw.Quantization, GraphProjection.DimensionsFor(spec.Dimension, hnsw.Dimensions)), 0, Random.Shared.NextInt64(1, long.MaxValue), 0);
         _database.CreateCollection(meta);
         _collections[spec.Name] = _loader.Open(meta);
         _logger.LogInformation("Created collection {Collection} ({Dimension}-d {Metric}, model {Model})", spec.Name, spec.Dimension, spec.Metric, spec.Model);

@@ -65,7 +65,7 @@ internal static unsafe partial class UsearchNative
     internal static partial void ChangeThreadsSearch(nint index, nuint threads, out nint error);
 
     [LibraryImport(Library, EntryPoint = "usearch_add")]
-    internal static partial void Add(nint index, ulong key, float* vector, ScalarKind kind, out nint error);
+    internal static partial void Add(nint index, ulong key, void* vector, ScalarKind kind, out nint error);
 
     [LibraryImport(Library, EntryPoint = "usearch_contains")]
     [return: MarshalAs(UnmanagedType.U1)]
@@ -76,11 +76,11 @@ internal static unsafe partial class UsearchNative
 
     [LibraryImport(Library, EntryPoint = "usearch_search")]
     internal static partial nuint Search(
-        nint index, float* query, ScalarKind kind, nuint count, ulong* keys, float* distances, out nint error);
+        nint index, void* query, ScalarKind kind, nuint count, ulong* keys, float* distances, out nint error);
 
     [LibraryImport(Library, EntryPoint = "usearch_filtered_search")]
     internal static partial nuint FilteredSearch(
-        nint index, float* query, ScalarKind kind, nuint count,
+        nint index, void* query, ScalarKind kind, nuint count,
         delegate* unmanaged[Cdecl]<ulong, void*, int> filter, void* filterState,
         ulong* keys, float* distances, out nint error);
 
