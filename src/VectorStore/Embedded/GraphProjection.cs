@@ -18,8 +18,6 @@ internal sealed class GraphProjection
     private const int Iterations = 30;
     private const float Headroom = 1.25f;
 
-    /// <summary>Below this share of the rows' variance along the directions, the graph keeps whole vectors (e.g. i.i.d. random ones).</summary>
-    private const double MinimumShare = 0.8;
     private readonly float[] _mean, _basis; // From floats; Dimension rows of From floats
 
     private GraphProjection(bool normalise, float scale, float[] mean, float[] basis)
@@ -60,7 +58,7 @@ internal sealed class GraphProjection
     /// <summary>
     /// The <paramref name="dimension"/> directions of largest variance among <paramref name="rows"/>: their covariance,
     /// then subspace iteration (multiply, re-orthonormalise) from a seeded start, so the same rows give the same projection.
-    /// Null when those directions carry less than <see cref="MinimumShare"/> of the variance: the distances would not survive.
+    /// Null when the projections would not keep who is near whom (<see cref="ProjectionCheck"/>), e.g. for i.i.d. random vectors.
     /// </summary>
     public static GraphProjection? Fit(IReadOnlyList<float[]> rows, int dimension, DistanceMetric metric)
     {
@@ -84,7 +82,6 @@ internal sealed class GraphProjection
             foreach (var row in centredRows)
                 TensorPrimitives.MultiplyAdd(row, row[i], line, line);
         });
-        var centred = new float[from];
         var random = new Random(from * 31 + dimension);
         var (basis, next) = (new float[dimension * from], new float[dimension * from]);
         for (var i = 0; i < basis.Length; i++)
@@ -101,25 +98,16 @@ internal sealed class GraphProjection
             Orthonormalise(next, from);
             (basis, next) = (next, basis);
         }
-        double kept = 0, total = 0;
-        for (var i = 0; i < from; i++)
-            total += covariance[i * from + i];
-        for (var r = 0; r < dimension; r++)
-        {
-            for (var i = 0; i < from; i++)
-                centred[i] = TensorPrimitives.Dot(covariance.AsSpan(i * from, from), basis.AsSpan(r * from, from));
-            kept += TensorPrimitives.Dot(centred, basis.AsSpan(r * from, from));
-        }
-        if (kept < MinimumShare * total)
-            return null;
         var projection = new GraphProjection(normalise, 1f, mean, basis);
-        var largest = 0f;
-        Span<byte> projected = stackalloc byte[dimension * sizeof(float)];
-        foreach (var row in rows)
+        var projections = rows.Select(row =>
         {
-            projection.Write(row, projected, int8: false);
-            largest = Math.Max(largest, MathF.Abs(TensorPrimitives.MaxMagnitude(MemoryMarshal.Cast<byte, float>(projected))));
-        }
+            var projected = new float[dimension];
+            projection.Write(row, MemoryMarshal.AsBytes(projected.AsSpan()), int8: false);
+            return projected;
+        }).ToArray();
+        if (ProjectionCheck.NeighbourRecall(prepared, projections) < ProjectionCheck.MinimumRecall)
+            return null;
+        var largest = projections.Max(p => MathF.Abs(TensorPrimitives.MaxMagnitude(p)));
         projection.Scale = largest > 0 ? 127f / (largest * Headroom) : 1f;
         return projection;
     }
