@@ -166,10 +166,10 @@ internal sealed unsafe class GpuJpegDecoder : IDisposable
         lock (_gate)
         {
             CudaRuntime.RelaxCaptureMode();
+            while (_staging.TryTake(out var staging)) // their parsers belong to the handles below
+                staging.Dispose();
             _hardware?.Dispose();
             _default.Dispose();
-            while (_staging.TryTake(out var staging))
-                staging.Dispose();
             _decoded.Dispose();
             CudaRuntime.cudaStreamDestroy(_stream);
         }
