@@ -72,6 +72,44 @@ public sealed class ReadTimeoutTests(EmbedderFixture fixture)
     }
 
     [Fact]
+    public async Task MoreStuckReadsThanReadThreadsDoNotStopOtherReads()
+    {
+        // Each abandoned read keeps its thread; without a thread taking its place, these would hold every read thread.
+        // The last few wait for a thread first: each deadline runs from the moment its read is taken up.
+        var stuck = ReadThreads.Size + 4;
+        var writers = new List<FileStream>();
+        var readers = new List<FileStream>();
+        var deadlines = Enumerable.Range(0, (stuck + ReadDeadline.MaxAbandoned - 1) / ReadDeadline.MaxAbandoned).Select(_ => new ReadDeadline(Timeout)).ToList();
+        try
+        {
+            var reads = Enumerable.Range(0, stuck).Select(i =>
+            {
+                var path = NewFifo();
+                writers.Add(Open(path, FileAccess.ReadWrite));
+                readers.Add(Open(path, FileAccess.Read));
+                var stalled = readers[^1];
+                return Assert.ThrowsAsync<ImageRejectedException>(async () =>
+                    (await deadlines[i / ReadDeadline.MaxAbandoned].RunAsync(giveUp => ImageFileReader.ReadContents(stalled, 4096, giveUp), path, Ct)).Dispose());
+            }).ToList();
+            await Task.WhenAll(reads);
+            Assert.Equal(stuck, deadlines.Sum(d => d.Abandoned));
+
+            var file = Path.Combine(fixture.Scratch, Guid.NewGuid().ToString("N")[..8] + ".bin");
+            await File.WriteAllBytesAsync(file, [1, 2, 3], Ct);
+            await using var good = Open(file, FileAccess.Read);
+            using var image = await new ReadDeadline(Timeout).RunAsync(giveUp => ImageFileReader.ReadContents(good, 3, giveUp), file, Ct)
+                .AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct); // fails rather than hangs if no thread ever takes it up
+            Assert.Equal([1, 2, 3], image.Span.ToArray());
+        }
+        finally
+        {
+            writers.ForEach(w => w.Dispose()); // the stuck reads return, and their threads leave the pool
+        }
+        await WaitUntil(() => deadlines.Sum(d => d.Abandoned) == 0);
+        readers.ForEach(r => r.Dispose());
+    }
+
+    [Fact]
     public void MostOfABatchTimingOutMeansTheSourceIsDown()
     {
         var timedOut = EmbeddingResult.Failure(new ImageRejectedException(DeadLetterReason.Unreadable, "timed out") { IsSourceTimeout = true });

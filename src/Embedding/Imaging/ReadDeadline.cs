@@ -28,6 +28,9 @@ internal sealed class ReadDeadline(TimeSpan timeout)
         var reading = ReadThreads.Run(() => read(giveUp.Token));
         try
         {
+            // The deadline runs from the moment a read thread takes the read up: while reads stuck on a dead mount hold every
+            // thread, a read from healthy storage waits its turn (a stuck read's thread is replaced once it times out).
+            await reading.Started.WaitAsync(cancellationToken);
             var image = await reading.Task.WaitAsync(timeout, cancellationToken);
             giveUp.Dispose();
             return image;

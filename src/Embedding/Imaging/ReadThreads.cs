@@ -12,9 +12,12 @@ internal static class ReadThreads
 {
     private static readonly BlockingCollection<Read> Queue = [];
 
+    /// <summary>Threads serving reads while none is stuck: reads wait on storage more than they compute.</summary>
+    internal static readonly int Size = Math.Max(32, 4 * Environment.ProcessorCount);
+
     static ReadThreads()
     {
-        for (var i = 0; i < Math.Max(32, 4 * Environment.ProcessorCount); i++) // reads wait on storage more than they compute
+        for (var i = 0; i < Size; i++)
             Start();
     }
 
@@ -40,9 +43,13 @@ internal static class ReadThreads
     {
         private const int Waiting = 0, Finished = 1, Abandoned = 2;
         private readonly TaskCompletionSource<EncodedImage> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _state;
 
         public Task<EncodedImage> Task => _result.Task;
+
+        /// <summary>Completes when a thread takes the read up: until then it waits behind others, which is not its own slowness.</summary>
+        public Task Started => _started.Task;
 
         /// <summary>Stops waiting for this read; if it is still running, another thread takes its place in the pool.</summary>
         public void Abandon()
@@ -54,6 +61,7 @@ internal static class ReadThreads
         /// <summary>Runs the read; false when it was abandoned meanwhile, so its thread must leave the pool.</summary>
         internal bool Execute()
         {
+            _started.TrySetResult();
             if (Volatile.Read(ref _state) == Abandoned)
             {
                 _result.TrySetCanceled(); // given up before it started: its replacement thread is already serving
