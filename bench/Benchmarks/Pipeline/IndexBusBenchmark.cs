@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ImageSearch.Benchmarks.Store;
 using ImageSearch.Contracts;
 using ImageSearch.Pipeline.Indexer;
 using ImageSearch.TestSupport;
@@ -30,7 +31,8 @@ public sealed class IndexBusBenchmark : IBenchmark
         try
         {
             await using var host = await PipelineHost.StartIndexerAsync(folder, settings, ct);
-            var vectors = UnitVectors(1_000, 512);
+            var synthetic = new SyntheticVectors("random", 512, seed: 1);
+            var vectors = Enumerable.Range(0, 1_000).Select(i => synthetic.Make(i)).ToArray();
             await PublishAsync(host, "warmup", Warmup, 0, vectors, inFlight, ct);
             await IngestInput.WaitUntilStoredAsync(host, "warmup", Warmup, ct);
 
@@ -68,16 +70,5 @@ public sealed class IndexBusBenchmark : IBenchmark
             await Parallel.ForEachAsync(chunk, new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = ct }, async (i, token) =>
                 await host.Bus.Publish(new ImageEmbedded(i, $"/images/{i}.jpg", null, collection, "bench-model", vectors[i % vectors.Length]), token));
         }
-    }
-
-    private static float[][] UnitVectors(int count, int dimension)
-    {
-        var random = new Random(1);
-        return Enumerable.Range(0, count).Select(_ =>
-        {
-            var vector = Enumerable.Range(0, dimension).Select(_ => random.NextSingle() - 0.5f).ToArray();
-            var length = MathF.Sqrt(vector.Sum(x => x * x));
-            return vector.Select(x => x / length).ToArray();
-        }).ToArray();
     }
 }
