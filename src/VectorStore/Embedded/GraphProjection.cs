@@ -41,8 +41,10 @@ internal sealed class GraphProjection
     public ScalarKind Write(ReadOnlySpan<float> vector, Span<byte> into, bool int8)
     {
         Span<float> centred = stackalloc float[From];
-        var norm = Normalise ? TensorPrimitives.Norm(vector) : 1f;
-        TensorPrimitives.Divide(vector, norm > 0 ? norm : 1f, centred);
+        if (Normalise)
+            ToUnitLength(vector, centred);
+        else
+            vector.CopyTo(centred);
         TensorPrimitives.Subtract(centred, _mean, centred);
         Span<float> projected = int8 ? stackalloc float[Dimension] : MemoryMarshal.Cast<byte, float>(into)[..Dimension];
         for (var r = 0; r < Dimension; r++)
@@ -137,10 +139,16 @@ internal sealed class GraphProjection
 
     private static float[] Normalised(float[] row)
     {
-        var norm = TensorPrimitives.Norm(row);
-        var copy = row.ToArray();
-        TensorPrimitives.Divide(copy, norm > 0 ? norm : 1f, copy);
+        var copy = new float[row.Length];
+        ToUnitLength(row, copy);
         return copy;
+    }
+
+    /// <summary><paramref name="vector"/> scaled to unit length into <paramref name="into"/>; an all-zero vector stays zero.</summary>
+    private static void ToUnitLength(ReadOnlySpan<float> vector, Span<float> into)
+    {
+        var norm = TensorPrimitives.Norm(vector);
+        TensorPrimitives.Divide(vector, norm > 0 ? norm : 1f, into);
     }
 
     /// <summary>Modified Gram–Schmidt over the rows, in order; a row that vanishes (rank deficiency) is left at zero.</summary>
