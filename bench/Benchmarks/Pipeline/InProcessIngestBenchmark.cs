@@ -80,26 +80,20 @@ public sealed class InProcessIngestBenchmark : IBenchmark
 
     /// <summary>
     /// Publishes the CSV into <paramref name="collection"/> and waits until the store holds every id, with no dead letter.
-    /// With <paramref name="trace"/>, prints every half second how far each stage got: where the pipeline waits.
+    /// With <paramref name="trace"/>, prints where the pipeline waits (<see cref="IngestTrace"/>).
     /// </summary>
     private static async Task IngestAsync(PipelineHost host, string csv, string collection, int count, CancellationToken cancellationToken, bool trace = false)
     {
-        var (embedded, indexed) = (EmbedderMetrics.ImagesEmbedded.Value, IndexerMetrics.VectorsIndexed.Value);
-        var (embedBatches, indexBatches) = (EmbedderMetrics.BatchDuration.Count, IndexerMetrics.UpsertDuration.Count);
-        var clock = Stopwatch.StartNew();
+        var tracing = trace ? new IngestTrace(host.Services) : null;
         var publish = IngestInput.PublishAsync(host.Bus, csv, collection, count, cancellationToken);
-        var next = TimeSpan.Zero;
         await IngestInput.WaitUntilStoredAsync(host, collection, count, cancellationToken, stored =>
         {
             if (publish.IsFaulted)
                 publish.GetAwaiter().GetResult(); // its error, rather than waiting for rows that will never come
-            if (!trace || clock.Elapsed < next)
-                return;
-            Console.WriteLine($"  {clock.Elapsed.TotalSeconds,5:F1} s: publish {(publish.IsCompleted ? "done" : "running")}, embedded {EmbedderMetrics.ImagesEmbedded.Value - embedded,7:N0}, " +
-                              $"indexed {IndexerMetrics.VectorsIndexed.Value - indexed,7:N0}, stored {stored,7:N0}; batches: embed {EmbedderMetrics.BatchDuration.Count - embedBatches:N0}, index {IndexerMetrics.UpsertDuration.Count - indexBatches:N0}");
-            next += TimeSpan.FromMilliseconds(500);
+            tracing?.Poll(stored, publish.IsCompleted);
         });
         await publish;
+        tracing?.PrintSummary();
     }
 
     private static string Report(ExecutionProvider provider, DecoderKind decoder, Precision precision, int distinctPhotos, List<string> rows)

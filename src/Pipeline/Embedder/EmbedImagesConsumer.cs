@@ -29,9 +29,11 @@ public sealed class EmbedImagesConsumer(ImageEmbedder embedder, CrashIsolation i
 
         using (await isolation.EnterAsync(alone: redelivered.Count > 0, cancellationToken))
         {
+            var embedding = Stopwatch.StartNew();
             if (redelivered.Count > 0)
                 await EmbedRedeliveredAsync(batch, redelivered, context, cancellationToken);
             await batch.EmbedAsync(valid.Except(redelivered).ToList(), images => embedder.EmbedFilesAsync(Paths(images), cancellationToken));
+            EmbedderMetrics.EmbedDuration.Observe(embedding.Elapsed.TotalSeconds);
         }
         var outputs = batch.Filled;
 

@@ -18,6 +18,11 @@ internal static class EmbedderMetrics
         "imagesearch_embedder_batch_duration_seconds", "Time to embed one consumed batch and publish its outputs.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.01, 2, 14) });
 
+    // Decode and model only: the rest of BatchDuration is publishing the outputs (waiting for the broker's confirms).
+    public static readonly Histogram EmbedDuration = Metrics.CreateHistogram(
+        "imagesearch_embedder_embed_duration_seconds", "Time to read, decode and embed one consumed batch, without publishing its outputs.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.01, 2, 14) });
+
     public static readonly Gauge PausedForBacklog = Metrics.CreateGauge(
         "imagesearch_embedder_paused_for_backlog", "1 while this embedder has paused embed-image because index-image holds more than Embedder:MaxIndexBacklog messages.");
 
