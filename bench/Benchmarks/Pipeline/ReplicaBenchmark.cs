@@ -42,12 +42,12 @@ public sealed class ReplicaBenchmark : IBenchmark
         };
         // The CPU replica keeps the embedder's defaults (batches of 32, one at a time), as a CPU-only machine would run it.
         var cpu = new Dictionary<string, string?> { ["Embedding:ExecutionProvider"] = "Cpu", ["Embedding:Decoder"] = "Cpu" };
-        var runs = counts.Select(n => (Name: $"{n} × {provider}", Settings: Enumerable.Repeat(device, n).ToList())).ToList();
+        var runs = counts.Select(n => (Name: $"{n} × {provider}", Devices: n, Settings: Enumerable.Repeat(device, n).ToList())).ToList();
         if (cpuAlongside)
-            runs.Add(($"{counts.Max()} × {provider} + 1 × Cpu", [.. Enumerable.Repeat(device, counts.Max()), cpu]));
+            runs.Add(($"{counts.Max()} × {provider} + 1 × Cpu", counts.Max(), [.. Enumerable.Repeat(device, counts.Max()), cpu]));
 
         var folder = Directory.CreateTempSubdirectory("imagesearch-replicas-bench-").FullName;
-        var results = new List<(string Name, RunReport? Report, string? Failure)>();
+        var results = new List<(string Name, int Devices, RunReport? Report, string? Failure)>();
         try
         {
             var csv = IngestInput.WriteCsv(Path.Combine(folder, "images.csv"), photos, messages);
@@ -56,7 +56,7 @@ public sealed class ReplicaBenchmark : IBenchmark
             await using var indexer = await PipelineHost.StartIndexerAsync(folder, bus, cancellationToken);
             for (var i = 0; i < runs.Count; i++)
             {
-                var (name, settings) = runs[i];
+                var (name, devices, settings) = runs[i];
                 Console.WriteLine($"{name}: {messages:N0} messages...");
                 try
                 {
@@ -67,13 +67,13 @@ public sealed class ReplicaBenchmark : IBenchmark
                     var report = await PipelineRun.RunAsync(indexer, bus, csv, messages, embedders, $"replicas_{i}", folder, cancellationToken,
                         (warmupCsv, warmup), new GpuUtilisation());
                     Console.WriteLine($"  {report.Elapsed.TotalSeconds:N1} s, {report.ImagesPerSecond:N0} img/s, shares {string.Join(" / ", report.Embedders.Select(e => e.Embedded))}");
-                    results.Add((name, report, null));
+                    results.Add((name, devices, report, null));
                 }
                 catch (Exception e) when (e is InvalidOperationException or TimeoutException)
                 {
                     // One configuration failing (a replica that cannot start, a stall) still leaves the others measured.
                     Console.Error.WriteLine($"  failed: {e}");
-                    results.Add((name, null, e.Message.Split('\n')[0]));
+                    results.Add((name, devices, null, e.Message.Split('\n')[0]));
                 }
             }
             var markdown = Report(provider, decoder, batch, concurrency, photos.Count, results);
@@ -89,7 +89,7 @@ public sealed class ReplicaBenchmark : IBenchmark
     }
 
     private static string Report(
-        ExecutionProvider provider, DecoderKind decoder, int batch, int concurrency, int distinctPhotos, List<(string Name, RunReport? Report, string? Failure)> runs)
+        ExecutionProvider provider, DecoderKind decoder, int batch, int concurrency, int distinctPhotos, List<(string Name, int Devices, RunReport? Report, string? Failure)> runs)
     {
         var gpu = provider == ExecutionProvider.Cuda ? EmbeddingSetup.GpuName() ?? "no GPU found" : null;
         var text = new StringBuilder()
@@ -102,14 +102,18 @@ public sealed class ReplicaBenchmark : IBenchmark
             .AppendLine($"batches of {batch} (`Embedder:MessageLimit` = `Embedding:MaxBatchSize`), {concurrency} at once per process (`Embedder:ConcurrencyLimit`);")
             .AppendLine("the CPU replica runs the embedder's defaults (ONNX Runtime CPU, OpenCV decode, batches of 32). Each run is checked: exact store count, no dead letter, every")
             .AppendLine("process took work. *GPU busy*: mean of `nvidia-smi` utilisation over the timed part (time a kernel ran, not how much of the chip).")
+            .AppendLine($"*Scaling*: img/s over (its {provider} processes × img/s of one). *RSS*: each process's median resident memory over the second half of the run.")
             .AppendLine()
-            .AppendLine("| embedder processes | images | publish (s) | end to end (s) | img/s | images per process | GPU busy | GPU memory peak (MiB) | cores busy: embedders | indexer + publisher | everything else |")
-            .AppendLine("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
-        foreach (var (name, run, failure) in runs)
+            .AppendLine("| embedder processes | images | publish (s) | end to end (s) | img/s | scaling | images per process | RSS per process (MiB) | GPU busy | GPU memory peak (MiB) | cores busy: embedders | indexer + publisher | everything else |")
+            .AppendLine("|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|");
+        var single = runs.FirstOrDefault(r => r.Devices == 1 && r.Report?.Embedders.Count == 1).Report?.ImagesPerSecond;
+        foreach (var (name, devices, run, failure) in runs)
             text.AppendLine(run is null
-                ? $"| {name} | failed: {failure} | | | | | | | | | |"
+                ? $"| {name} | failed: {failure} | | | | | | | | | | | |"
                 : $"| {name} | {run.Messages:N0} | {run.Publish.TotalSeconds:N1} | {run.Elapsed.TotalSeconds:N1} | **{run.ImagesPerSecond:N0}** | "
-                  + $"{string.Join(" / ", run.Embedders.Select(e => e.Embedded.ToString("N0")))} | {(run.Gpu is { } g ? $"{g.MeanBusy:N0} %" : "–")} | "
+                  + $"{(single is { } one ? $"{run.ImagesPerSecond / (one * devices):P0}" : "–")} | "
+                  + $"{string.Join(" / ", run.Embedders.Select(e => e.Embedded.ToString("N0")))} | {string.Join(" / ", run.Embedders.Select(e => (e.SteadyRss >> 20).ToString("N0")))} | "
+                  + $"{(run.Gpu is { } g ? $"{g.MeanBusy:N0} %" : "–")} | "
                   + $"{(run.Gpu is { } m ? m.PeakMemoryMiB.ToString("N0") : "–")} | {run.Embedders.Sum(e => e.Cpu.TotalSeconds) / run.Elapsed.TotalSeconds:N1} | "
                   + $"{run.BenchmarkCpu / run.Elapsed:N1} | {run.OtherCores:N1} |");
         return text.ToString();
