@@ -4,10 +4,14 @@ namespace ImageSearch.Contracts;
 public static class QueueNames
 {
     public const string EmbedImage = "embed-image";
+
+    /// <summary>Carries <see cref="Contracts.EmbedImageGroup"/>: a queue of its own, because a process holds few groups but many single images.</summary>
+    public const string EmbedImageGroup = "embed-image-group";
+
     public const string IndexImage = "index-image";
     public const string DeadLetters = "image-dead-letters";
 
-    /// <summary>Where a quorum <c>embed-image</c> queue moves a message delivered more often than <c>Bus:DeliveryLimit</c>.</summary>
+    /// <summary>Where a quorum embed queue (either) moves a message delivered more often than <c>Bus:DeliveryLimit</c>.</summary>
     public const string EmbedImageDeliveryLimit = "embed-image_delivery-limit";
 
     /// <summary>

@@ -14,13 +14,14 @@ internal static class PipelineQueues
     public static void DeclareOnPublish(IRabbitMqBusFactoryConfigurator cfg, BusOptions options)
     {
         Bind<EmbedImage>(cfg, QueueNames.EmbedImage, options);
+        Bind<EmbedImageGroup>(cfg, QueueNames.EmbedImageGroup, options);
         Bind<ImageEmbedded>(cfg, QueueNames.IndexImage, options);
         Bind<ImageDeadLettered>(cfg, QueueNames.DeadLetters, options);
     }
 
     /// <summary>
     /// Makes <paramref name="queue"/> a quorum queue, with the arguments its consumer and every publisher must declare alike.
-    /// <c>embed-image</c> also gets a delivery limit and a dead-letter exchange: a message whose deliveries keep ending with
+    /// The embed queues (<c>embed-image</c>, <c>embed-image-group</c>) also get a delivery limit and a dead-letter exchange: a message whose deliveries keep ending with
     /// the embedder's death (an image that crashes the native decoder on every host) is moved to
     /// <see cref="QueueNames.EmbedImageDeliveryLimit"/>, whose consumer dead-letters it. Without them RabbitMQ 4 would drop it
     /// after its default limit of 20, silently; RabbitMQ 3 would hand it out forever.
@@ -28,7 +29,7 @@ internal static class PipelineQueues
     public static void ConfigureQuorum(IRabbitMqQueueConfigurator queue, string? queueName, BusOptions options)
     {
         queue.SetQuorumQueue();
-        if (queueName != QueueNames.EmbedImage)
+        if (queueName is not (QueueNames.EmbedImage or QueueNames.EmbedImageGroup))
             return;
         queue.SetQueueArgument("x-delivery-limit", options.DeliveryLimit);
         queue.SetQueueArgument("x-dead-letter-exchange", QueueNames.EmbedImageDeliveryLimit);

@@ -13,8 +13,10 @@ public sealed class DecoderCrashTests(RabbitMqFixture rabbit)
     private const string Deadly = "deadly-";
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task AnImageThatKillsTheDecoderIsDeadLetteredAndEveryNeighbourIsStored()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AnImageThatKillsTheDecoderIsDeadLetteredAndEveryNeighbourIsStored(bool grouped)
     {
         var broker = rabbit.NewBroker();
         using var folder = new TempFolder();
@@ -24,7 +26,11 @@ public sealed class DecoderCrashTests(RabbitMqFixture rabbit)
         File.Copy(photos[0], deadly);
         await using var indexer = await PipelineHost.StartIndexerAsync(folder.Path, broker.Settings, Cancel);
         // Queued before any embedder starts, so that the first one takes them all in one delivery.
-        await indexer.Bus.PublishBatch(photos.Append(deadly).Select(p => new EmbedImage(ImageIds.FromPath(p), p)), Cancel);
+        var images = photos.Append(deadly).Select(p => new EmbedImage(ImageIds.FromPath(p), p)).ToList();
+        if (grouped) // the deadly image in the middle of a group
+            await indexer.Bus.PublishBatch([new EmbedImageGroup(images[..8]), new EmbedImageGroup([images[^1], .. images[8..^1]])], Cancel);
+        else
+            await indexer.Bus.PublishBatch(images, Cancel);
         var settings = new Dictionary<string, string?>
         {
             ["IMAGESEARCH_TEST_ABORT_ON"] = Deadly,
@@ -45,6 +51,7 @@ public sealed class DecoderCrashTests(RabbitMqFixture rabbit)
             Assert.NotNull(await indexer.Store.GetAsync(PipelineHost.DefaultCollection, ImageIds.FromPath(photo), Cancel));
         Assert.Equal(Photos, await indexer.CountAsync(cancellationToken: Cancel));
         Assert.Null(await broker.CountAsync(QueueNames.EmbedImage + "_error", Cancel));
+        Assert.Null(await broker.CountAsync(QueueNames.EmbedImageGroup + "_error", Cancel));
         Assert.Empty(Directory.GetFiles(Path.Combine(folder.Path, "crashes"), "decoding-*.json"));
     }
 

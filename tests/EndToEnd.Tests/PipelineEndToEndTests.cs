@@ -23,14 +23,17 @@ public sealed class PipelineEndToEndTests(RabbitMqFixture rabbit)
         await using var embedder = await Embedders.StartAsync(broker, Settings(bad.Folder), folder.Path);
 
         Assert.Equal(0, (await IngestorProcess.RunAsync(broker.Settings, "publish", SharedData.ImageNet100)).ExitCode);
+        // The bad files in groups (embed-image-group), the photos one message each (embed-image): each image answered alone either way.
         var (csv, expected) = bad.WriteCsv(Path.Combine(folder.Path, "bad.csv"));
-        Assert.Equal(0, (await IngestorProcess.RunAsync(broker.Settings, "publish", csv)).ExitCode);
+        Assert.Equal(0, (await IngestorProcess.RunAsync(broker.Settings, "publish", csv, "--group", "4")).ExitCode);
         // From a producer other than the ingestor, which never sends these.
         await indexer.Bus.PublishBatch([new EmbedImage(9101, ""), new EmbedImage(9102, "photos/relative.jpg")], Cancel);
-        expected[9101] = expected[9102] = DeadLetterReason.InvalidMessage;
-        await PipelineState.SettledAsync(broker, indexer, Photos, expected.Count, [embedder]);
+        await indexer.Bus.Publish(new EmbedImageGroup([new EmbedImage(9103, photos[1]), new EmbedImage(9104, "")]), Cancel);
+        expected[9101] = expected[9102] = expected[9104] = DeadLetterReason.InvalidMessage;
+        await PipelineState.SettledAsync(broker, indexer, Photos + 1, expected.Count, [embedder]);
 
-        Assert.Equal(Photos, await indexer.CountAsync(cancellationToken: Cancel));
+        Assert.Equal(Photos + 1, await indexer.CountAsync(cancellationToken: Cancel));
+        Assert.Equal(photos[1], (await indexer.Store.GetAsync(PipelineHost.DefaultCollection, 9103, Cancel))!.Path);
         var stored = await indexer.Store.GetAsync(PipelineHost.DefaultCollection, ImageIds.FromPath(photos[0]), Cancel);
         Assert.Equal((photos[0], 512), (stored!.Path, stored.Vector.Length));
         var letters = await indexer.DeadLettersAsync(Cancel);
@@ -38,17 +41,18 @@ public sealed class PipelineEndToEndTests(RabbitMqFixture rabbit)
         Assert.All(letters, l => Assert.Equal((PipelineStage.Embed, 1), (l.Stage, l.Attempts)));
         Assert.Equal("bad", letters.Single(l => l.ImageId == 9001).Label);
         Assert.Null(await broker.CountAsync(QueueNames.EmbedImage + "_error", Cancel));
-        Assert.Equal(Photos, await embedder.MetricAsync(Embedders.ImagesEmbedded));
+        Assert.Null(await broker.CountAsync(QueueNames.EmbedImageGroup + "_error", Cancel));
+        Assert.Equal(Photos + 1, await embedder.MetricAsync(Embedders.ImagesEmbedded));
         foreach (var reason in expected.Values.Distinct())
             Assert.Equal(expected.Values.Count(r => r == reason), await embedder.MetricAsync($"imagesearch_embedder_dead_letters_total{{reason=\"{reason}\"}}"));
 
-        // The same photos again: embedded again, stored once.
-        Assert.Equal(0, (await IngestorProcess.RunAsync(broker.Settings, "publish", SharedData.ImageNet100)).ExitCode);
-        await PipelineState.SettledAsync(broker, indexer, Photos, expected.Count, [embedder],
-            also: async () => await embedder.MetricAsync(Embedders.ImagesEmbedded) >= 2 * Photos);
+        // The same photos again, in groups: embedded again, stored once.
+        Assert.Equal(0, (await IngestorProcess.RunAsync(broker.Settings, "publish", SharedData.ImageNet100, "--group", "32")).ExitCode);
+        await PipelineState.SettledAsync(broker, indexer, Photos + 1, expected.Count, [embedder],
+            also: async () => await embedder.MetricAsync(Embedders.ImagesEmbedded) >= 2 * Photos + 1);
 
-        Assert.Equal(Photos, await indexer.CountAsync(cancellationToken: Cancel));
-        Assert.Equal(2 * Photos, await embedder.MetricAsync(Embedders.ImagesEmbedded));
+        Assert.Equal(Photos + 1, await indexer.CountAsync(cancellationToken: Cancel));
+        Assert.Equal(2 * Photos + 1, await embedder.MetricAsync(Embedders.ImagesEmbedded));
         Assert.Equal(expected.Count, (await indexer.DeadLettersAsync(Cancel)).Count);
     }
 

@@ -17,7 +17,7 @@ public sealed class InProcessIngestBenchmark : IBenchmark
 {
     public string Name => "ingest";
 
-    public string Description => "in-process pipeline img/s (in-memory bus) [--provider cpu|cuda] [--decoder cpu|gpu|auto] [--precision fp32|fp16] [--messages 10000] [--configs 32x1,64x2 (batch×concurrent batches)] [--trace true]";
+    public string Description => "in-process pipeline img/s (in-memory bus) [--provider cpu|cuda] [--decoder cpu|gpu|auto] [--precision fp32|fp16] [--messages 10000] [--configs 32x1,64x2 (batch×concurrent batches)] [--group true|false (publish groups of one batch, else single images)] [--trace true]";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -29,6 +29,7 @@ public sealed class InProcessIngestBenchmark : IBenchmark
         var configs = arguments.Get("configs", provider == ExecutionProvider.Cuda ? "64x1,64x2,256x1,256x2" : "32x1")
             .Split(',').Select(c => c.Split('x') is [var b, var n] ? (Batch: int.Parse(b), Concurrency: int.Parse(n)) : throw new ArgumentException($"config '{c}': use BATCHxCONCURRENCY"))
             .ToList();
+        var grouped = bool.Parse(arguments.Get("group", "true"));
         var photos = IngestInput.Photos(arguments.DataFolder());
         var folder = Directory.CreateTempSubdirectory("imagesearch-ingest-bench-").FullName;
         try
@@ -41,14 +42,15 @@ public sealed class InProcessIngestBenchmark : IBenchmark
                 await using var host = await StartAsync(provider, decoder, precision, batch, concurrency, run, cancellationToken);
                 // Warm-up: the first batches of each size pick their GPU kernels; not part of the timing.
                 var warmup = IngestInput.WriteCsv(Path.Combine(run, "warmup.csv"), photos, 2 * batch * concurrency);
-                await IngestAsync(host, warmup, "warmup", 2 * batch * concurrency, cancellationToken);
+                var perMessage = grouped ? batch : 1;
+                await IngestAsync(host, warmup, "warmup", 2 * batch * concurrency, perMessage, cancellationToken);
 
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
-                await IngestAsync(host, csv, "bench", messages, cancellationToken, trace: arguments.Get("trace", "") == "true");
+                await IngestAsync(host, csv, "bench", messages, perMessage, cancellationToken, trace: arguments.Get("trace", "") == "true");
                 var elapsed = clock.Elapsed;
                 var cores = (Process.GetCurrentProcess().TotalProcessorTime - cpu) / elapsed;
-                var line = $"| {batch} | {concurrency} | {messages:N0} | {elapsed.TotalSeconds:N1} | {messages / elapsed.TotalSeconds:N0} | {cores:N1} |";
+                var line = $"| {batch} | {concurrency} | {(grouped ? $"groups of {batch}" : "single images")} | {messages:N0} | {elapsed.TotalSeconds:N1} | {messages / elapsed.TotalSeconds:N0} | {cores:N1} |";
                 Console.WriteLine(line);
                 rows.Add(line);
                 await host.StopAsync();
@@ -82,10 +84,10 @@ public sealed class InProcessIngestBenchmark : IBenchmark
     /// Publishes the CSV into <paramref name="collection"/> and waits until the store holds every id, with no dead letter.
     /// With <paramref name="trace"/>, prints where the pipeline waits (<see cref="IngestTrace"/>).
     /// </summary>
-    private static async Task IngestAsync(PipelineHost host, string csv, string collection, int count, CancellationToken cancellationToken, bool trace = false)
+    private static async Task IngestAsync(PipelineHost host, string csv, string collection, int count, int imagesPerMessage, CancellationToken cancellationToken, bool trace = false)
     {
         var tracing = trace ? new IngestTrace(host.Services) : null;
-        var publish = IngestInput.PublishAsync(host.Bus, csv, collection, count, cancellationToken);
+        var publish = IngestInput.PublishAsync(host.Bus, csv, collection, count, cancellationToken, imagesPerMessage);
         await IngestInput.WaitUntilStoredAsync(host, collection, count, cancellationToken, stored =>
         {
             if (publish.IsFaulted)
@@ -106,8 +108,10 @@ public sealed class InProcessIngestBenchmark : IBenchmark
             .AppendLine($"index consumers, the embedded store) ingests a CSV of distinct ids over the {distinctPhotos:N0} shared JPEG photos; time from the first publish until the")
             .AppendLine("store holds every id, after a warm-up of two rounds of batches. Batch = `Embedder:MessageLimit` = `Embedding:MaxBatchSize`; concurrent = `Embedder:ConcurrencyLimit`.")
             .AppendLine()
-            .AppendLine("| batch | concurrent batches | images | seconds | img/s | cores busy |")
-            .AppendLine("|---:|---:|---:|---:|---:|---:|");
+            .AppendLine("Messages: `EmbedImageGroup` of one batch each (`ingestor publish --group`), or one `EmbedImage` per image (MassTransit gathers them into batches).")
+            .AppendLine()
+            .AppendLine("| batch | concurrent batches | messages | images | seconds | img/s | cores busy |")
+            .AppendLine("|---:|---:|---|---:|---:|---:|---:|");
         foreach (var row in rows)
             text.AppendLine(row);
         return text.ToString();

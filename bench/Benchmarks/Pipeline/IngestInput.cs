@@ -25,11 +25,14 @@ internal static class IngestInput
         return path;
     }
 
-    /// <summary>Publishes the CSV into <paramref name="collection"/> with the ingestor's publisher; throws unless all <paramref name="count"/> lines went out.</summary>
-    public static async Task PublishAsync(IPublishEndpoint bus, string csv, string collection, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes the CSV into <paramref name="collection"/> with the ingestor's publisher, as single images or groups of
+    /// <paramref name="imagesPerMessage"/>; throws unless all <paramref name="count"/> lines went out.
+    /// </summary>
+    public static async Task PublishAsync(IPublishEndpoint bus, string csv, string collection, int count, CancellationToken cancellationToken, int imagesPerMessage = 1)
     {
         var summary = await new BulkPublisher(bus).PublishAsync(
-            new CsvSource(csv), new BulkPublishOptions(Collection: collection), new PublishTally(), cancellationToken);
+            new CsvSource(csv), new BulkPublishOptions(Collection: collection, ImagesPerMessage: imagesPerMessage), new PublishTally(), cancellationToken);
         if (summary.Published != count)
             throw new InvalidOperationException($"published {summary.Published} of {count} (failed {summary.Failed})");
     }

@@ -50,11 +50,12 @@ internal static class PipelineRun
     private const string EmbeddedMetric = "imagesearch_embedder_images_embedded_total";
 
     /// <param name="embedderSettings">One entry per embedder process: its settings beyond the bus (none for the defaults).</param>
+    /// <param name="imagesPerMessage">1: single <c>EmbedImage</c> messages; more: <c>EmbedImageGroup</c> messages of that many.</param>
     /// <param name="warmup">Published into a collection of its own and stored before the clock starts (GPU kernels are chosen on first use).</param>
     public static async Task<RunReport> RunAsync(
         PipelineHost indexer, IReadOnlyDictionary<string, string?> bus, string csv, int messages,
         IReadOnlyList<IReadOnlyDictionary<string, string?>> embedderSettings, string collection, string folder, CancellationToken cancellationToken,
-        (string Csv, int Messages)? warmup = null, GpuUtilisation? gpu = null)
+        (string Csv, int Messages)? warmup = null, GpuUtilisation? gpu = null, int imagesPerMessage = 1)
     {
         var embedders = await Task.WhenAll(embedderSettings.Select(own =>
             WorkerProcess.StartAsync(ServiceBuild.Embedder, bus.Append(KeyValuePair.Create("Embedder:TimeLimit", (string?)"00:00:00.2")).Concat(own),
@@ -62,7 +63,7 @@ internal static class PipelineRun
         try
         {
             if (warmup is { } w)
-                await WarmUpAsync(indexer, w.Csv, w.Messages, $"{collection}_warmup", cancellationToken);
+                await WarmUpAsync(indexer, w.Csv, w.Messages, $"{collection}_warmup", imagesPerMessage, cancellationToken);
             var before = await Task.WhenAll(embedders.Select(e => e.MetricAsync(EmbeddedMetric, cancellationToken)));
             var ready = embedders.Select(e => e.ResidentBytes()).ToArray();
             var cpu = embedders.Select(e => e.CpuTime()).ToArray();
@@ -70,7 +71,7 @@ internal static class PipelineRun
             var samples = embedders.Select(_ => new List<RssSample>()).ToArray();
             gpu?.Start();
             var clock = Stopwatch.StartNew();
-            var publish = IngestInput.PublishAsync(indexer.Bus, csv, collection, messages, cancellationToken);
+            var publish = IngestInput.PublishAsync(indexer.Bus, csv, collection, messages, cancellationToken, imagesPerMessage);
             TimeSpan? published = null;
             var (stored, lastProgress) = (0L, clock.Elapsed);
             while (stored < messages)
@@ -115,9 +116,9 @@ internal static class PipelineRun
         }
     }
 
-    private static async Task WarmUpAsync(PipelineHost indexer, string csv, int messages, string collection, CancellationToken cancellationToken)
+    private static async Task WarmUpAsync(PipelineHost indexer, string csv, int messages, string collection, int imagesPerMessage, CancellationToken cancellationToken)
     {
-        await IngestInput.PublishAsync(indexer.Bus, csv, collection, messages, cancellationToken);
+        await IngestInput.PublishAsync(indexer.Bus, csv, collection, messages, cancellationToken, imagesPerMessage);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(StallLimit);
         await IngestInput.WaitUntilStoredAsync(indexer, collection, messages, limit.Token);

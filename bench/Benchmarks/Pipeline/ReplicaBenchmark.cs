@@ -15,7 +15,7 @@ public sealed class ReplicaBenchmark : IBenchmark
 {
     public string Name => "replicas";
 
-    public string Description => "end-to-end img/s with N embedder processes on one GPU, and with a CPU-only one beside them [--provider cuda] [--decoder gpu] [--embedders 1,2,4] [--cpu-alongside true] [--batch 256] [--concurrency 4] [--messages 20000]";
+    public string Description => "end-to-end img/s with N embedder processes on one GPU, and with a CPU-only one beside them [--provider cuda] [--decoder gpu] [--embedders 1,2,4] [--cpu-alongside true] [--batch 256] [--concurrency 4] [--messages 20000] [--group true|false (groups of one batch, else single images)]";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -26,6 +26,7 @@ public sealed class ReplicaBenchmark : IBenchmark
         var messages = arguments.Integer("messages", 20_000);
         var counts = arguments.Integers("embedders", "1,2,4");
         var cpuAlongside = bool.Parse(arguments.Get("cpu-alongside", "true"));
+        var perMessage = bool.Parse(arguments.Get("group", "true")) ? batch : 1;
         if (RabbitMqNode.WhyUnavailable() is { } why)
         {
             Console.Error.WriteLine($"cannot run: {why}");
@@ -65,7 +66,7 @@ public sealed class ReplicaBenchmark : IBenchmark
                     var warmup = batch * concurrency * settings.Count;
                     var warmupCsv = IngestInput.WriteCsv(Path.Combine(folder, $"warmup-{i}.csv"), photos, warmup);
                     var report = await PipelineRun.RunAsync(indexer, bus, csv, messages, embedders, $"replicas_{i}", folder, cancellationToken,
-                        (warmupCsv, warmup), new GpuUtilisation());
+                        (warmupCsv, warmup), new GpuUtilisation(), perMessage);
                     Console.WriteLine($"  {report.Elapsed.TotalSeconds:N1} s, {report.ImagesPerSecond:N0} img/s, shares {string.Join(" / ", report.Embedders.Select(e => e.Embedded))}");
                     results.Add((name, devices, report, null));
                 }
@@ -76,7 +77,7 @@ public sealed class ReplicaBenchmark : IBenchmark
                     results.Add((name, devices, null, e.Message.Split('\n')[0]));
                 }
             }
-            var markdown = Report(provider, decoder, batch, concurrency, photos.Count, results);
+            var markdown = Report(provider, decoder, batch, concurrency, perMessage, photos.Count, results);
             Console.WriteLine(markdown);
             // Each device and decoder has its own section, so a CPU-decode or a local CPU run never replaces the GPU one.
             BenchmarkReport.Write(provider == ExecutionProvider.Cpu ? $"{Name}-cpu" : decoder == DecoderKind.Cpu ? $"{Name}-cpu-decode" : Name, markdown);
@@ -89,14 +90,15 @@ public sealed class ReplicaBenchmark : IBenchmark
     }
 
     private static string Report(
-        ExecutionProvider provider, DecoderKind decoder, int batch, int concurrency, int distinctPhotos, List<(string Name, int Devices, RunReport? Report, string? Failure)> runs)
+        ExecutionProvider provider, DecoderKind decoder, int batch, int concurrency, int perMessage, int distinctPhotos, List<(string Name, int Devices, RunReport? Report, string? Failure)> runs)
     {
         var gpu = provider == ExecutionProvider.Cuda ? EmbeddingSetup.GpuName() ?? "no GPU found" : null;
         var text = new StringBuilder()
             .AppendLine($"### Embedder replicas through RabbitMQ{(gpu is null ? $", {provider} provider" : $" on one GPU ({gpu}), `Embedding:Decoder={decoder}`")}")
             .AppendLine()
             .AppendLine($"`Benchmarks replicas`: the ingestor's `BulkPublisher` publishes a CSV of {runs.Select(r => r.Report?.Messages ?? 0).Max():N0} distinct ids over the {distinctPhotos:N0} shared photos")
-            .AppendLine("into a private RabbitMQ node; N `ImageSearch.Embedder` processes consume the one `embed-image` queue; the indexer (in the benchmark")
+            .AppendLine($"into a private RabbitMQ node ({(perMessage > 1 ? $"`EmbedImageGroup` messages of {perMessage} images, queue `embed-image-group`" : "one `EmbedImage` message per image, queue `embed-image`")});")
+            .AppendLine("N `ImageSearch.Embedder` processes consume that one queue; the indexer (in the benchmark")
             .AppendLine("process) upserts into the embedded store. Time runs from the first publish until the store holds every id, after each set of processes")
             .AppendLine($"is ready and has embedded a warm-up of its own. {provider} replicas: `Embedding:ExecutionProvider={provider}`, `Embedding:Decoder={decoder}`,")
             .AppendLine($"batches of {batch} (`Embedder:MessageLimit` = `Embedding:MaxBatchSize`), {concurrency} at once per process (`Embedder:ConcurrencyLimit`);")

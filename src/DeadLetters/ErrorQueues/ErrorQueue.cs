@@ -12,6 +12,7 @@ public sealed record ErrorQueue(string Name, string Source, PipelineStage? Stage
     public static IReadOnlyList<ErrorQueue> All { get; } =
     [
         Of(QueueNames.EmbedImage, PipelineStage.Embed),
+        Of(QueueNames.EmbedImageGroup, PipelineStage.Embed),
         Of(QueueNames.IndexImage, PipelineStage.Index),
         Of(QueueNames.DeadLetters, null),
     ];

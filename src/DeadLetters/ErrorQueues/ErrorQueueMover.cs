@@ -42,7 +42,7 @@ public sealed class ErrorQueueMover(BrokerConnection broker, IPublishEndpoint pu
     /// </summary>
     public Task<IReadOnlyList<MovedMessages>> ToJournalAsync(FaultSelection selection, CancellationToken cancellationToken) =>
         MoveAsync(selection, _ => QueueNames.DeadLetters, FaultDeadLetters.From,
-            (_, letters) => publishEndpoint.PublishBatch(letters, cancellationToken), cancellationToken);
+            (_, letters) => publishEndpoint.PublishBatch(letters.SelectMany(l => l), cancellationToken), cancellationToken);
 
     private async Task<IReadOnlyList<MovedMessages>> MoveAsync<T>(
         FaultSelection selection,

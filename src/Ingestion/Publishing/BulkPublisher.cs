@@ -5,7 +5,8 @@ using MassTransit;
 namespace ImageSearch.Ingestion.Publishing;
 
 /// <summary>
-/// Streams a source onto the bus as <see cref="EmbedImage"/> messages: batches of <see cref="BulkPublishOptions.BatchSize"/>,
+/// Streams a source onto the bus as <see cref="EmbedImage"/> messages, or <see cref="EmbedImageGroup"/> messages of
+/// <see cref="BulkPublishOptions.ImagesPerMessage"/> images: batches of <see cref="BulkPublishOptions.BatchSize"/> images,
 /// each published as a whole and counted as published only once the broker has confirmed every message of it, with at most
 /// <see cref="BulkPublishOptions.MaxBatchesInFlight"/> batches awaiting confirms. Memory does not grow with the source.
 /// Positions (<see cref="PositionRange"/>) say exactly what was published; a <see cref="CheckpointWriter"/> records the
@@ -68,7 +69,7 @@ public sealed class BulkPublisher(IPublishEndpoint? publishEndpoint)
                     continue;
                 if (inFlight.Count == options.MaxBatchesInFlight) // waiting for room ends at an interrupt too
                     inFlight.Remove(await Task.WhenAny(inFlight).WaitAsync(cancellationToken));
-                inFlight.Add(PublishBatchAsync(batch, new PositionRange(segmentStart, position, segmentFirstItem, location), tally, ledger, checkpoint, abandon.Token));
+                inFlight.Add(PublishBatchAsync(batch, options.ImagesPerMessage, new PositionRange(segmentStart, position, segmentFirstItem, location), tally, ledger, checkpoint, abandon.Token));
                 (batch, segmentStart, segmentFirstItem) = (new List<EmbedImage>(options.BatchSize), position + 1, null);
             }
             if (position < start)
@@ -86,7 +87,7 @@ public sealed class BulkPublisher(IPublishEndpoint? publishEndpoint)
             notSentFrom = null;
             var tail = new PositionRange(segmentStart, position, segmentFirstItem ?? "", lastItem ?? "");
             if (batch.Count > 0)
-                inFlight.Add(PublishBatchAsync(batch, tail, tally, ledger, checkpoint, abandon.Token));
+                inFlight.Add(PublishBatchAsync(batch, options.ImagesPerMessage, tail, tally, ledger, checkpoint, abandon.Token));
             else if (segmentStart <= position && ledger.Close(tail, published: true)) // only skipped lines after the last batch
                 checkpoint?.Save(ledger.Frontier, ledger.FrontierItem, final: false);
         }
@@ -99,13 +100,15 @@ public sealed class BulkPublisher(IPublishEndpoint? publishEndpoint)
 
     // Cancelled only ConfirmGrace after the run was: a batch handed to the broker is seen through to its confirms if it can be.
     private async Task PublishBatchAsync(
-        List<EmbedImage> batch, PositionRange positions, PublishTally tally, PositionLedger ledger, CheckpointWriter? checkpoint, CancellationToken abandon)
+        List<EmbedImage> batch, int imagesPerMessage, PositionRange positions, PublishTally tally, PositionLedger ledger, CheckpointWriter? checkpoint, CancellationToken abandon)
     {
         var published = false;
         try
         {
             if (publishEndpoint is not null)
-                await publishEndpoint.PublishBatch(batch, abandon);
+                await (imagesPerMessage > 1
+                    ? publishEndpoint.PublishBatch(batch.Chunk(imagesPerMessage).Select(images => new EmbedImageGroup(images)), abandon)
+                    : publishEndpoint.PublishBatch(batch, abandon));
             tally.AddPublished(batch.Count);
             Volatile.Write(ref _consecutiveFailures, 0);
             published = true;

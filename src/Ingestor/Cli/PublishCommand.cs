@@ -16,22 +16,28 @@ internal static class PublishCommand
         var label = new Option<string>("--label") { Description = "Label for images whose source gives none" };
         var batchSize = new Option<int>("--batch-size") { Description = "Messages per batch awaiting publisher confirms", DefaultValueFactory = _ => 500 };
         var inFlight = new Option<int>("--in-flight") { Description = "Batches awaiting confirms at once", DefaultValueFactory = _ => 4 };
+        var group = new Option<int>("--group")
+        {
+            Description = "Images per message: more than 1 publishes groups to embed-image-group, for GPU embedders (thousands of images a second)",
+            DefaultValueFactory = _ => 1,
+        };
         var dryRun = new Option<bool>("--dry-run") { Description = "Read and count the source without connecting or publishing" };
         var resume = new Option<bool>("--resume") { Description = "Continue after the checkpoint of this source and collection instead of from the start" };
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint file (default: data/checkpoints/<source>-<hash>.json in the working directory)" };
         batchSize.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 100_000) r.AddError("--batch-size must be 1..100000"); });
         inFlight.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 256) r.AddError("--in-flight must be 1..256"); });
+        group.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 4096) r.AddError("--group must be 1..4096"); });
         var broker = SettingsOptions.Broker();
 
         var command = new Command("publish", "Publish images to embed, with progress and a summary; exit code 0 ok, 1 failures, 2 bad source or collection, 130 interrupted")
         {
-            source, collection, label, batchSize, inFlight, dryRun, resume, checkpoint,
+            source, collection, label, batchSize, inFlight, group, dryRun, resume, checkpoint,
         };
         broker.AddTo(command);
         command.SetAction((result, cancellationToken) => RunAsync(
             new PublishRun(
                 result.GetValue(source)!,
-                new BulkPublishOptions(result.GetValue(collection), result.GetValue(label), result.GetValue(batchSize), result.GetValue(inFlight)),
+                new BulkPublishOptions(result.GetValue(collection), result.GetValue(label), result.GetValue(batchSize), result.GetValue(inFlight), result.GetValue(group)),
                 result.GetValue(dryRun), result.GetValue(resume), result.GetValue(checkpoint)),
             broker.Overrides(result).ToList(),
             cancellationToken));

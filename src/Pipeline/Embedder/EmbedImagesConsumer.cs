@@ -1,73 +1,14 @@
-using System.Diagnostics;
 using ImageSearch.Contracts;
-using ImageSearch.Embedding;
 using MassTransit;
-using Microsoft.Extensions.Logging;
 
 namespace ImageSearch.Pipeline.Embedder;
 
 /// <summary>
-/// Embeds a batch of images and publishes one output per message: <see cref="ImageEmbedded"/>, or <see cref="ImageDeadLettered"/>
-/// with the reason. MassTransit acknowledges or fails a batch as a whole, so nothing that concerns one image is an exception
-/// here: an invalid message or a bad image, even one that throws what nobody foresaw, becomes its own dead letter and the rest
-/// of the batch goes on. Only failures of the whole batch (inference, publishing) throw, for the definition to retry.
-/// Redelivered messages, whose last delivery died with its embedder, are embedded one at a time behind a crash marker, and
-/// those that already killed an embedder are dead-lettered without another try (<see cref="CrashIsolation"/>).
+/// Single <see cref="EmbedImage"/> messages, gathered by MassTransit into batches (<see cref="EmbedImagesConsumerDefinition"/>)
+/// and embedded by <see cref="BatchEmbedding"/>; a message counts as redelivered on its own.
 /// </summary>
-public sealed class EmbedImagesConsumer(ImageEmbedder embedder, CrashIsolation isolation, ILogger<EmbedImagesConsumer> logger) : IConsumer<Batch<EmbedImage>>
+public sealed class EmbedImagesConsumer(BatchEmbedding embedding) : IConsumer<Batch<EmbedImage>>
 {
-    // Outputs published at once: enough to keep the broker's confirms pipelined, bounded for very large batches.
-    private const int MaxPublishesInFlight = 64;
-
-    public async Task Consume(ConsumeContext<Batch<EmbedImage>> context)
-    {
-        var clock = Stopwatch.StartNew();
-        var cancellationToken = context.CancellationToken;
-        var batch = new BatchOutputs(context.Message.Select(m => m.Message).ToList(), embedder.Model.Id);
-        var valid = batch.DeadLetterInvalid();
-        var redelivered = valid.Where(i => context.Message[i].ReceiveContext.Redelivered).ToList();
-
-        using (await isolation.EnterAsync(alone: redelivered.Count > 0, cancellationToken))
-        {
-            var embedding = Stopwatch.StartNew();
-            if (redelivered.Count > 0)
-                await EmbedRedeliveredAsync(batch, redelivered, context, cancellationToken);
-            await batch.EmbedAsync(valid.Except(redelivered).ToList(), images => embedder.EmbedFilesAsync(Paths(images), cancellationToken));
-            EmbedderMetrics.EmbedDuration.Observe(embedding.Elapsed.TotalSeconds);
-        }
-        var outputs = batch.Filled;
-
-        // All outputs are confirmed by the broker before the batch is acknowledged: a crash in between redelivers the
-        // batch, and the store and the journal absorb the repeats (stable ids, keyed dead letters).
-        await Parallel.ForEachAsync(outputs,
-            new ParallelOptions { MaxDegreeOfParallelism = MaxPublishesInFlight, CancellationToken = cancellationToken },
-            async (output, token) => await context.Publish(output, output.GetType(), token));
-
-        var deadLetters = outputs.OfType<ImageDeadLettered>().ToList();
-        EmbedderMetrics.ImagesEmbedded.Inc(outputs.Count - deadLetters.Count);
-        foreach (var letter in deadLetters)
-        {
-            EmbedderMetrics.DeadLetters.WithLabels(letter.Reason.ToString()).Inc();
-            logger.LogDebug("Dead-lettered {ImageId} {Path}: {Reason} {Message}", letter.ImageId, letter.Path, letter.Reason, letter.Message);
-        }
-        EmbedderMetrics.BatchDuration.Observe(clock.Elapsed.TotalSeconds);
-        logger.LogInformation("Embedded a batch of {Count}: {Embedded} embedded, {DeadLettered} dead-lettered, {Redelivered} redelivered in {ElapsedMs} ms",
-            outputs.Count, outputs.Count - deadLetters.Count, deadLetters.Count, redelivered.Count, clock.ElapsedMilliseconds);
-    }
-
-    /// <summary>
-    /// First dead-letters what dead embedders left marked here; then answers messages that already killed an embedder with
-    /// their dead letter, and embeds the others one at a time behind the marker.
-    /// </summary>
-    private async Task EmbedRedeliveredAsync(BatchOutputs batch, List<int> redelivered, IPublishEndpoint publisher, CancellationToken cancellationToken)
-    {
-        await isolation.DeadLetterOrphansAsync(publisher, cancellationToken);
-        var crashed = redelivered.Where(i => isolation.HasCrashed(batch.Images[i])).ToList();
-        foreach (var i in crashed)
-            batch.DeadLetter(i, DeadLetterReason.DecoderCrashed, "it killed an embedder on this host before; not decoded again");
-        await batch.EmbedAsync(redelivered.Except(crashed).ToList(),
-            images => embedder.EmbedFilesOneAtATimeAsync(Paths(images), isolation.Track(images), cancellationToken));
-    }
-
-    private static List<string> Paths(IReadOnlyList<EmbedImage> images) => images.Select(i => i.Path).ToList();
+    public Task Consume(ConsumeContext<Batch<EmbedImage>> context) =>
+        embedding.EmbedAndPublishAsync(context, context.Message.Select(m => m.Message).ToList(), i => context.Message[i].ReceiveContext.Redelivered);
 }

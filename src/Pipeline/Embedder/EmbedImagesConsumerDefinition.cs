@@ -37,19 +37,27 @@ public sealed class EmbedImagesConsumerDefinition : ConsumerDefinition<EmbedImag
             .SetMessageLimit(_options.MessageLimit)
             .SetTimeLimit(_options.TimeLimit)
             .SetConcurrencyLimit(_options.ConcurrencyLimit));
-        // On the consumer, so that the whole batch is retried. Storage that stopped answering, and a GPU with no memory left
-        // even for one image, are waited for much longer: not the images' fault, so they must not end in the error queue for it.
+        UseBatchRetry(consumerConfigurator, _options);
+    }
+
+    /// <summary>
+    /// On the consumer, so that the whole batch is retried. Storage that stopped answering, and a GPU with no memory left even
+    /// for one image, are waited for much longer: not the images' fault, so they must not end in the error queue for it.
+    /// </summary>
+    internal static void UseBatchRetry<TConsumer>(IConsumerConfigurator<TConsumer> consumerConfigurator, EmbedderOptions options)
+        where TConsumer : class
+    {
         consumerConfigurator.UseMessageRetry(retry =>
         {
             retry.Handle<ImageSourceUnavailableException>();
             retry.Handle<GpuOutOfMemoryException>();
-            retry.Exponential(SourceOutageRetries, _options.RetryMinInterval, _options.RetryMaxInterval, _options.RetryMinInterval);
+            retry.Exponential(SourceOutageRetries, options.RetryMinInterval, options.RetryMaxInterval, options.RetryMinInterval);
         });
         consumerConfigurator.UseMessageRetry(retry =>
         {
             retry.Ignore<ImageSourceUnavailableException>();
             retry.Ignore<GpuOutOfMemoryException>();
-            retry.Exponential(_options.RetryLimit, _options.RetryMinInterval, _options.RetryMaxInterval, _options.RetryMinInterval);
+            retry.Exponential(options.RetryLimit, options.RetryMinInterval, options.RetryMaxInterval, options.RetryMinInterval);
         });
     }
 }

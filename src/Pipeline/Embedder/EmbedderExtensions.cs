@@ -11,7 +11,7 @@ namespace ImageSearch.Pipeline.Embedder;
 
 public static class EmbedderExtensions
 {
-    /// <summary>The embedder worker: monitoring endpoint (<c>Embedder:MetricsPort</c>), the model with its warm-up, and the bus with the batch consumer.</summary>
+    /// <summary>The embedder worker: monitoring endpoint (<c>Embedder:MetricsPort</c>), the model with its warm-up, and the bus with the embed consumers.</summary>
     public static TBuilder AddEmbedder<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -42,15 +42,18 @@ public static class EmbedderExtensions
         builder.AddEmbedding();
         builder.Services.AddModelWarmup();
         builder.Services.TryAddSingleton<CrashIsolation>();
+        builder.Services.TryAddSingleton<BatchEmbedding>();
         builder.Services.AddHostedService<DecoderCrashRecovery>();
         builder.Services.AddSingleton<IndexBacklogGate>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IndexBacklogGate>());
         return builder;
     }
 
+    /// <summary>The embed consumers: single images on <c>embed-image</c>, groups on <c>embed-image-group</c>.</summary>
     public static IBusRegistrationConfigurator AddEmbedImagesConsumer(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<EmbedImagesConsumer, EmbedImagesConsumerDefinition>();
+        bus.AddConsumer<EmbedImageGroupConsumer, EmbedImageGroupConsumerDefinition>();
         return bus;
     }
 

@@ -8,7 +8,7 @@ namespace ImageSearch.Pipeline.Embedder;
 
 /// <summary>
 /// Backpressure from the indexers to the embedders: every <see cref="EmbedderOptions.BacklogCheckInterval"/> it reads how
-/// many vectors wait in <see cref="QueueNames.IndexImage"/>, pauses <see cref="QueueNames.EmbedImage"/> at
+/// many vectors wait in <see cref="QueueNames.IndexImage"/>, pauses <see cref="QueueNames.EmbedImage"/> and <see cref="QueueNames.EmbedImageGroup"/> at
 /// <see cref="EmbedderOptions.MaxIndexBacklog"/> and resumes it at half (<see cref="ShouldPause"/>). Paused, the embedder
 /// holds nothing: its unacknowledged messages go back to the broker, which is where a backlog belongs.
 /// </summary>
@@ -18,6 +18,8 @@ public sealed class IndexBacklogGate(
     ILogger<IndexBacklogGate> logger) : BackgroundService
 {
     public ReceiveEndpointSwitch Endpoint { get; } = new(QueueNames.EmbedImage, logger);
+
+    public ReceiveEndpointSwitch GroupEndpoint { get; } = new(QueueNames.EmbedImageGroup, logger);
 
     /// <summary>Whether the embed queue should be paused, given whether it is and the depth of the index queue.</summary>
     /// <param name="max">The bound; 0 never pauses.</param>
@@ -48,10 +50,11 @@ public sealed class IndexBacklogGate(
             return;
         }
         var pause = ShouldPause(Endpoint.IsPaused, backlog, max);
-        if (pause && !Endpoint.IsPaused)
-            await Endpoint.PauseAsync($"{QueueNames.IndexImage} holds {backlog:N0} vectors, Embedder:MaxIndexBacklog is {max:N0}", cancellationToken);
-        else if (!pause && Endpoint.IsPaused)
-            await Endpoint.ResumeAsync($"{QueueNames.IndexImage} is down to {backlog:N0} vectors", cancellationToken);
+        foreach (var endpoint in (ReceiveEndpointSwitch[])[Endpoint, GroupEndpoint])
+            if (pause && !endpoint.IsPaused)
+                await endpoint.PauseAsync($"{QueueNames.IndexImage} holds {backlog:N0} vectors, Embedder:MaxIndexBacklog is {max:N0}", cancellationToken);
+            else if (!pause && endpoint.IsPaused)
+                await endpoint.ResumeAsync($"{QueueNames.IndexImage} is down to {backlog:N0} vectors", cancellationToken);
         EmbedderMetrics.PausedForBacklog.Set(Endpoint.IsPaused ? 1 : 0);
     }
 }

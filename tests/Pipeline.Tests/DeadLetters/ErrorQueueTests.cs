@@ -16,6 +16,7 @@ namespace ImageSearch.Pipeline.Tests.DeadLetters;
 public sealed class ErrorQueueTests(RabbitMqFixture rabbit)
 {
     private static readonly string EmbedErrors = QueueNames.ErrorQueueOf(QueueNames.EmbedImage);
+    private static readonly string GroupErrors = QueueNames.ErrorQueueOf(QueueNames.EmbedImageGroup);
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class ErrorQueueTests(RabbitMqFixture rabbit)
         var reader = host.Services.GetRequiredService<ErrorQueueReader>();
 
         var depths = await reader.DepthsAsync(Cancel);
-        Assert.Equal([(EmbedErrors, 5L), ("index-image_error", 0), ("image-dead-letters_error", 0)], depths.Select(d => (d.Queue, d.Ready)));
+        Assert.Equal([(EmbedErrors, 5L), (GroupErrors, 0), ("index-image_error", 0), ("image-dead-letters_error", 0)], depths.Select(d => (d.Queue, d.Ready)));
         var listing = Assert.Single(await reader.ListAsync(QueueNames.EmbedImage, scanLimit: 100, examples: 10, Cancel));
         Assert.Equal((EmbedErrors, QueueNames.EmbedImage, 5L, 5L), (listing.Queue, listing.Source, listing.Depth, listing.Scanned));
         Assert.Equal([("System.InvalidOperationException", 3L), ("System.ArgumentException", 2L)], listing.Exceptions.Select(e => (e.ExceptionType, e.Count)));
@@ -125,7 +126,29 @@ public sealed class ErrorQueueTests(RabbitMqFixture rabbit)
         Assert.Contains($"imagesearch_error_queue_messages{{queue=\"{QueueNames.ErrorQueueOf(QueueNames.DeadLetters)}\"}} 0", metrics);
     }
 
-    /// <summary>A consumer on the embed queue (where the embedder would be) and the dead-letter recorder, with the error-queue library.</summary>
+    [Fact]
+    public async Task AFaultedGroupBecomesOneUnexpectedDeadLetterPerImage()
+    {
+        var broker = rabbit.NewBroker();
+        using var folder = new TempFolder();
+        await using var host = await StartAsync(broker, folder, new FaultScript());
+        await host.Bus.Publish(new EmbedImageGroup([new EmbedImage(401, "/photos/bug-401.jpg", "cats"), new EmbedImage(402, "/photos/ok-402.jpg", Collection: "pets")]), Cancel);
+        await Eventually.HoldsAsync(async () => await broker.CountAsync(GroupErrors, Cancel) == 1, "the faulted group is in embed-image-group_error");
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var moved = Assert.Single(await scope.ServiceProvider.GetRequiredService<ErrorQueueMover>().ToJournalAsync(new FaultSelection(QueueNames.EmbedImageGroup), Cancel));
+
+        Assert.Equal((GroupErrors, QueueNames.DeadLetters, 1L, 0L), (moved.Queue, moved.To, moved.Moved, moved.Unreadable));
+        await Eventually.HoldsAsync(async () => (await host.DeadLettersAsync(Cancel)).Count == 2, "the recorder writes a dead letter for each image of the group");
+        var letters = (await host.DeadLettersAsync(Cancel)).OrderBy(l => l.ImageId).ToList();
+        Assert.Equal([(401L, "/photos/bug-401.jpg", "cats", (string?)null), (402L, "/photos/ok-402.jpg", null, "pets")],
+            letters.Select(l => (l.ImageId, l.Path, l.Label, l.Collection)));
+        Assert.All(letters, l => Assert.Equal((PipelineStage.Embed, DeadLetterReason.Unexpected, "System.InvalidOperationException: bug in /photos/bug-401.jpg"),
+            (l.Stage, l.Reason, l.Message)));
+        Assert.Equal(0u, await broker.CountAsync(GroupErrors, Cancel));
+    }
+
+    /// <summary>Consumers on the embed queues (where the embedder would be) and the dead-letter recorder, with the error-queue library.</summary>
     private static Task<PipelineHost> StartAsync(Broker broker, TempFolder folder, FaultScript script) =>
         PipelineHost.StartAsync(folder.Path, broker.Settings, builder =>
         {
@@ -135,6 +158,7 @@ public sealed class ErrorQueueTests(RabbitMqFixture rabbit)
             builder.AddMessageBus(bus =>
             {
                 bus.AddConsumer<ScriptedEmbedConsumer>().Endpoint(e => e.Name = QueueNames.EmbedImage);
+                bus.AddConsumer<ScriptedGroupConsumer>().Endpoint(e => e.Name = QueueNames.EmbedImageGroup);
                 bus.AddDeadLetterRecorder();
             });
         }, Cancel);
@@ -161,6 +185,16 @@ public sealed class ErrorQueueTests(RabbitMqFixture rabbit)
         public Task Consume(ConsumeContext<EmbedImage> context)
         {
             script.Consume(context.Message);
+            return Task.CompletedTask;
+        }
+    }
+
+    public sealed class ScriptedGroupConsumer(FaultScript script) : IConsumer<EmbedImageGroup>
+    {
+        public Task Consume(ConsumeContext<EmbedImageGroup> context)
+        {
+            foreach (var image in context.Message.Images)
+                script.Consume(image);
             return Task.CompletedTask;
         }
     }
