@@ -3,7 +3,8 @@
 # `scripts/gpu-replicas-round.sh pack` is in $CHUNKS: the PyTorch peer, `gpu` (both decode paths, fp32 and fp16, parity) and
 # the in-process `ingest` with each decoder, in one go. Leaves round.log, dmon.log and docs.tar.gz (docs/benchmarks.md and
 # its charts) in $OUT.
-#   CHUNKS=/tmp/gx OUT=... scripts/gpu-bench-round.sh [IMAGES] [STEP...]   (default 20000 peer gpu ingest)
+#   CHUNKS=/tmp/gx OUT=... scripts/gpu-bench-round.sh [IMAGES] [STEP...]   (default 20000 peer gpu ingest; INGEST_MESSAGES, default 60000)
+# `ingest` runs with server GC, as the standalone query API (Web SDK) and the embedder worker do.
 set -uo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 images="${1:-20000}"
@@ -25,9 +26,10 @@ for step in "${steps[@]}"; do
           PYTHONUNBUFFERED=1 timeout 150 /opt/torch/.venv/bin/python3 "$repo/bench/peers/torch_peer.py" --data /tmp/payload --images "$images" \
             --batches 256 --workers 15 --out /tmp/repo/peer.json ;;
     gpu) bench 240 gpu --images "$images" --batch 256 --concurrency 4 --peer /tmp/repo/peer.json --data /tmp/payload ;;
-    ingest) bench 150 ingest --provider cuda --decoder gpu --messages "$images" --configs 256x4 --trace true --data /tmp/payload
-            bench 150 ingest --provider cuda --decoder gpu --precision fp16 --messages "$images" --configs 256x4 --trace true --data /tmp/payload
-            bench 90 ingest --provider cuda --decoder cpu --messages "$images" --configs 256x4 --data /tmp/payload ;;
+    ingest) for precision in fp32 fp16; do
+              DOTNET_gcServer=1 bench 150 ingest --provider cuda --decoder gpu --precision $precision --messages "${INGEST_MESSAGES:-60000}" --configs 256x4,256x8 --trace true --data /tmp/payload
+            done
+            DOTNET_gcServer=1 bench 120 ingest --provider cuda --decoder cpu --messages "${INGEST_MESSAGES:-60000}" --configs 256x8 --data /tmp/payload ;;
   esac
 done
 kill $dmon

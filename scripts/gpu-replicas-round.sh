@@ -32,7 +32,7 @@ nvidia-smi dmon -s um -d 1 -o T > "$OUT/dmon.log" 2>&1 &
 dmon=$!
 for decoder in "${decoders[@]}"; do
   echo "=== replicas, decoder $decoder ($(date -u +%T))"
-  timeout 250 /tmp/gpu/run-on-gpu-host.sh replicas --provider cuda --decoder "$decoder" --embedders 1,2,4 --batch 256 --concurrency 4 \
+  timeout 250 /tmp/gpu/run-on-gpu-host.sh replicas --provider cuda --decoder "$decoder" --embedders 1,2,4 --batch 256 --concurrency 8 \
     --messages "$messages" --data /tmp/payload
   echo "=== exit $? ($(date -u +%T))"
   tar -czf "$OUT/docs.tar.gz" -C /tmp/repo docs

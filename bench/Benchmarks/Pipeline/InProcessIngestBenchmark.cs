@@ -101,6 +101,7 @@ public sealed class InProcessIngestBenchmark : IBenchmark
     private static string Report(ExecutionProvider provider, DecoderKind decoder, Precision precision, int distinctPhotos, List<string> rows)
     {
         var device = provider == ExecutionProvider.Cuda ? $"{provider} provider ({EmbeddingSetup.GpuName() ?? "no GPU found"}), `Embedding:Decoder={decoder}`, {precision}" : $"{provider} provider";
+        var gc = System.Runtime.GCSettings.IsServerGC ? "Server GC (as the standalone query API runs)" : "workstation GC";
         var text = new StringBuilder()
             .AppendLine($"### In-process pipeline: publish → embed → index in one process, {device}")
             .AppendLine()
@@ -108,7 +109,7 @@ public sealed class InProcessIngestBenchmark : IBenchmark
             .AppendLine($"index consumers, the embedded store) ingests a CSV of distinct ids over the {distinctPhotos:N0} shared JPEG photos; time from the first publish until the")
             .AppendLine("store holds every id, after a warm-up of two rounds of batches. Batch = `Embedder:MessageLimit` = `Embedding:MaxBatchSize`; concurrent = `Embedder:ConcurrencyLimit`.")
             .AppendLine()
-            .AppendLine("Messages: `EmbedImageGroup` of one batch each (`ingestor publish --group`), or one `EmbedImage` per image (MassTransit gathers them into batches).")
+            .AppendLine($"Messages: `EmbedImageGroup` of one batch each (`ingestor publish --group`), or one `EmbedImage` per image (MassTransit gathers them into batches). {gc}.")
             .AppendLine()
             .AppendLine("| batch | concurrent batches | messages | images | seconds | img/s | cores busy |")
             .AppendLine("|---:|---:|---|---:|---:|---:|---:|");

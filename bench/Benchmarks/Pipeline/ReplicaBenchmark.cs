@@ -102,7 +102,7 @@ public sealed class ReplicaBenchmark : IBenchmark
             .AppendLine("process) upserts into the embedded store. Time runs from the first publish until the store holds every id, after each set of processes")
             .AppendLine($"is ready and has embedded a warm-up of its own. {provider} replicas: `Embedding:ExecutionProvider={provider}`, `Embedding:Decoder={decoder}`,")
             .AppendLine($"batches of {batch} (`Embedder:MessageLimit` = `Embedding:MaxBatchSize`), {concurrency} at once per process (`Embedder:ConcurrencyLimit`);")
-            .AppendLine("the CPU replica runs the embedder's defaults (ONNX Runtime CPU, OpenCV decode, batches of 32). Each run is checked: exact store count, no dead letter, every")
+            .AppendLine($"the CPU replica runs the embedder's defaults (ONNX Runtime CPU, OpenCV decode, one batch at a time: {(perMessage > 1 ? "a group" : "32 images")}). Each run is checked: exact store count, no dead letter, every")
             .AppendLine("process took work. *GPU busy*: mean of `nvidia-smi` utilisation over the timed part (time a kernel ran, not how much of the chip).")
             .AppendLine($"*Scaling*: img/s over (its {provider} processes × img/s of one). *RSS*: each process's median resident memory over the second half of the run.")
             .AppendLine()
