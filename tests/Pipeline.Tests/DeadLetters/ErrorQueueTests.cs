@@ -135,6 +135,10 @@ public sealed class ErrorQueueTests(RabbitMqFixture rabbit)
         await host.Bus.Publish(new EmbedImageGroup([new EmbedImage(401, "/photos/bug-401.jpg", "cats"), new EmbedImage(402, "/photos/ok-402.jpg", Collection: "pets")]), Cancel);
         await Eventually.HoldsAsync(async () => await broker.CountAsync(GroupErrors, Cancel) == 1, "the faulted group is in embed-image-group_error");
 
+        var listed = Assert.Single(Assert.Single(await host.Services.GetRequiredService<ErrorQueueReader>().ListAsync(GroupErrors, 10, 10, Cancel)).Exceptions[0].Messages);
+        Assert.Equal((401L, "/photos/bug-401.jpg"), (listed.ImageId, listed.Path)); // a group is shown by its first image
+        await Eventually.HoldsAsync(async () => await broker.CountAsync(GroupErrors, Cancel) == 1, "listing puts the group back", seconds: 10);
+
         await using var scope = host.Services.CreateAsyncScope();
         var moved = Assert.Single(await scope.ServiceProvider.GetRequiredService<ErrorQueueMover>().ToJournalAsync(new FaultSelection(QueueNames.EmbedImageGroup), Cancel));
 
