@@ -10,7 +10,7 @@ namespace ImageSearch.VectorStore.Tests;
 /// </summary>
 public sealed class GrowingCodesTests : IDisposable
 {
-    private const int Dimension = 24, Rows = 6_000; // above the 4,096 growing rows from which codes are scanned
+    private const int Dimension = 24, Rows = 6_000; // well above the 1,024 growing rows from which codes are scanned
     private readonly CollectionIndex _index = new(
         new StoredCollection("codes", Dimension, DistanceMetric.L2, "m", new HnswParameters(16, 64, HnswQuantization.I8, Dimensions: 8), 0, 1, 0),
         new EmbeddedStoreOptions { HnswThreshold = 100, Hnsw = { EfSearch = 256 } });
