@@ -15,9 +15,10 @@ public sealed class HnswOptions
     // machine: kept up with 5,000 rows/s to 1M, recall@10 0.959 at p50 2.06 ms while ingesting): USearch's add is bound
     // by cache misses and a 64-d int8 node is one cache line (store-graph). It is not the default because its gain
     // depends on the data: random vectors get no projection (ProjectionCheck), where M=16/efC=40 on whole vectors finds
-    // 13 % of their neighbours at ef=320, and real embeddings may need more directions than the synthetic ones (128 keep
-    // 99 % of the shared photos' neighbours; 64 not measured). I8 takes components in [-1, 1], which L2-normalised
-    // embeddings always are; the store refuses anything else.
+    // 13 % of their neighbours at ef=320, and real embeddings may need more directions than the synthetic ones (on the
+    // 1,100 shared photos' ResNet18 vectors ProjectionCheck gives 0.991 at 64 directions, 0.974 at 48, and refuses 32;
+    // a million photos sit closer together). I8 takes components in [-1, 1], which L2-normalised embeddings always are;
+    // the store refuses anything else.
     [Range(4, 128)]
     public int M { get; set; } = 32;
 
