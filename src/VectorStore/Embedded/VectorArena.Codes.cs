@@ -7,9 +7,10 @@ namespace ImageSearch.VectorStore.Embedded;
 /// Int8 codes of the growing rows, for a collection whose graph holds projections: each row's projection in the graph's
 /// own int8 form (<see cref="GraphProjection.Write"/>), kept beside the float rows. While the builder is behind, a search
 /// scans the growing rows' codes (64 or 128 bytes a row instead of 2 KB of floats for 512-d) for
-/// <see cref="HnswOptions.Rerank"/> × k candidates and re-scores those exactly, as it does the graph's candidates, so
-/// a backlog of 100,000 rows costs a search a few milliseconds instead of tens and takes far less of the memory
-/// bandwidth the builder needs. Only growing rows need a valid code: sealed rows are searched through the graph.
+/// <see cref="HnswOptions.Rerank"/> × k candidates and re-scores those exactly, as it does the graph's candidates: with
+/// 206,760 rows waiting at 1M, search p50 8.5 ms against 28 ms for the float scan of a similar backlog (store-paced), and
+/// far less of the memory bandwidth the builder needs. Only growing rows need a valid code: sealed rows are searched
+/// through the graph.
 /// </summary>
 internal sealed partial class VectorArena
 {
