@@ -60,7 +60,14 @@ internal sealed partial class CollectionIndex
         if (sample is null)
             return false;
         var projection = sample.Length > 0 ? GraphProjection.Fit(sample, Meta.Hnsw.Dimensions, Meta.Metric) : null;
-        Write(() => _graph ??= HnswGraph.Create(Meta.Dimension, Meta.Metric, Meta.Hnsw, options.Hnsw.EfSearch, projection));
+        Write(() =>
+        {
+            if (_graph is not null)
+                return;
+            _graph = HnswGraph.Create(Meta.Dimension, Meta.Metric, Meta.Hnsw, options.Hnsw.EfSearch, projection);
+            if (projection is not null)
+                Arena.UseCodes(projection);
+        });
         return true;
     }
 
@@ -113,7 +120,11 @@ internal sealed partial class CollectionIndex
                     Arena.Seal(Arena.IdAt(row), Arena.VersionAt(row));
             attached = graph.Count == Arena.Sealed;
             if (attached)
+            {
                 _graph = graph;
+                if (graph.Projection is { } projection)
+                    Arena.UseCodes(projection);
+            }
             else
                 Arena.UnsealAll();
         });

@@ -86,7 +86,7 @@ internal sealed partial class CollectionIndex(StoredCollection meta, EmbeddedSto
         var graph = Arena.Sealed > 0 ? _graph : null;
         if (label is null)
         {
-            var top = Arena.Search(query, k, from: Arena.Sealed);
+            var top = Arena.SearchGrowing(query, k, k * Math.Max(1, options.Hnsw.Rerank));
             if (graph is not null)
                 OfferGraphCandidates(graph, query, top, null);
             return Hits(top);

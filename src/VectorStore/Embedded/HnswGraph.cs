@@ -38,6 +38,9 @@ internal sealed unsafe partial class HnswGraph : IDisposable
 
     public long MemoryBytes => (long)Call(static (h, out e) => MemoryUsage(h, out e), "memory_usage");
 
+    /// <summary>Which SIMD kernel USearch measures distances with on this CPU ("serial" would mean none).</summary>
+    public string Acceleration => Marshal.PtrToStringUTF8((nint)Call(static (h, out e) => (nuint)HardwareAcceleration(h, out e), "hardware_acceleration")) ?? "";
+
     public static HnswGraph Create(int dimension, DistanceMetric metric, HnswParameters parameters, int efSearch, GraphProjection? projection)
     {
         var options = new InitOptions

@@ -52,6 +52,10 @@ internal static unsafe partial class UsearchNative
     [LibraryImport(Library, EntryPoint = "usearch_memory_usage")]
     internal static partial nuint MemoryUsage(nint index, out nint error);
 
+    /// <summary>The SIMD target the index's distance kernel was dispatched to (e.g. "icelake", "skylake", "serial").</summary>
+    [LibraryImport(Library, EntryPoint = "usearch_hardware_acceleration")]
+    internal static partial nint HardwareAcceleration(nint index, out nint error);
+
     [LibraryImport(Library, EntryPoint = "usearch_reserve")]
     internal static partial void Reserve(nint index, nuint capacity, out nint error);
 

@@ -32,8 +32,8 @@ internal sealed partial class VectorArena
         return true;
     }
 
-    /// <summary>Every row back to growing: the graph was dropped (or restored without them).</summary>
-    public void UnsealAll() => Sealed = 0;
+    /// <summary>Every row back to growing: the graph was dropped (or restored without them); sealed rows have no valid code.</summary>
+    public void UnsealAll() => (Sealed, _codes) = (0, null);
 
     /// <summary>Moves a sealed row to the start of the growing segment; returns its new row.</summary>
     private int Unseal(int row)
@@ -51,6 +51,7 @@ internal sealed partial class VectorArena
         Slot(a).CopyTo(_swap);
         Slot(b).CopyTo(Slot(a));
         _swap.CopyTo(Slot(b));
+        SwapCodes(a, b);
         (_ids[a], _ids[b]) = (_ids[b], _ids[a]);
         (_paths[a], _paths[b]) = (_paths[b], _paths[a]);
         (_labels[a], _labels[b]) = (_labels[b], _labels[a]);

@@ -67,6 +67,7 @@ internal sealed partial class VectorArena(int dimension, DistanceMetric metric)
             _ids[row] = id;
         }
         vector.CopyTo(Slot(row));
+        WriteCode(row, vector);
         _paths[row] = path;
         _labels[row] = label;
         _squaredNorms[row] = TensorPrimitives.Dot(vector, vector);
@@ -94,6 +95,7 @@ internal sealed partial class VectorArena(int dimension, DistanceMetric metric)
         if (row != last)
         {
             Slot(last).CopyTo(Slot(row));
+            MoveCode(last, row);
             (_ids[row], _paths[row], _labels[row], _squaredNorms[row], _versions[row]) =
                 (_ids[last], _paths[last], _labels[last], _squaredNorms[last], _versions[last]);
             _rowOf[_ids[row]] = row;
