@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ImageSearch.Pipeline.Tests.Embedder;
 
 /// <summary>
-/// Backpressure: an embedder pauses its queue while <c>index-image</c> is deeper than <c>Embedder:MaxIndexBacklog</c>,
-/// leaving its work in the broker, and resumes once the backlog is down to half.
+/// Backpressure: an embedder pauses its queues (single images and groups) while <c>index-image</c> is deeper than
+/// <c>Embedder:MaxIndexBacklog</c>, leaving its work in the broker, and resumes once the backlog is down to half.
 /// </summary>
 public sealed class IndexBacklogGateTests(RabbitMqFixture rabbit)
 {
@@ -39,17 +39,20 @@ public sealed class IndexBacklogGateTests(RabbitMqFixture rabbit)
         };
         await using var embedder = await PipelineHost.StartAsync(Path.Combine(folder.Path, "embedder"), settings, builder => builder.AddEmbedder(), Cancel);
         var gate = embedder.Services.GetRequiredService<IndexBacklogGate>();
-        await Eventually.HoldsAsync(() => gate.Endpoint.IsPaused, "the embedder pauses embed-image");
+        await Eventually.HoldsAsync(() => gate.Endpoint.IsPaused && gate.GroupEndpoint.IsPaused, "the embedder pauses embed-image and embed-image-group");
 
         // Files that do not exist: each is dead-lettered at once once the embedder takes it, without running the model.
         foreach (var i in Enumerable.Range(1, 3))
             await publisher.Bus.Publish(new EmbedImage(100 + i, $"/missing/{i}.jpg"), Cancel);
+        await publisher.Bus.Publish(new EmbedImageGroup([new EmbedImage(201, "/missing/201.jpg"), new EmbedImage(202, "/missing/202.jpg")]), Cancel);
         await Task.Delay(TimeSpan.FromSeconds(1), Cancel); // ten checks of the gate: it stays paused, the work stays queued
         Assert.Equal((3L, 0L), await broker.DepthAsync(QueueNames.EmbedImage, Cancel));
+        Assert.Equal((1L, 0L), await broker.DepthAsync(QueueNames.EmbedImageGroup, Cancel));
 
         Assert.Equal(10, (await broker.DrainBodiesAsync(QueueNames.IndexImage, Cancel)).Count);
-        await Eventually.HoldsAsync(() => !gate.Endpoint.IsPaused, "the embedder resumes");
-        await Eventually.HoldsAsync(async () => await broker.CountAsync(QueueNames.DeadLetters, Cancel) == 3, "the 3 images are taken and dead-lettered");
+        await Eventually.HoldsAsync(() => !gate.Endpoint.IsPaused && !gate.GroupEndpoint.IsPaused, "the embedder resumes both");
+        await Eventually.HoldsAsync(async () => await broker.CountAsync(QueueNames.DeadLetters, Cancel) == 5, "the 5 images are taken and dead-lettered");
         Assert.Equal((0L, 0L), await broker.DepthAsync(QueueNames.EmbedImage, Cancel));
+        Assert.Equal((0L, 0L), await broker.DepthAsync(QueueNames.EmbedImageGroup, Cancel));
     }
 }
