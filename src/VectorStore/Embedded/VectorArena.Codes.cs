@@ -42,15 +42,10 @@ internal sealed partial class VectorArena
             return Search(query, k, from: Sealed);
         var code = new sbyte[_codes.Dimension];
         _codes.Write(query, MemoryMarshal.AsBytes(code.AsSpan()), int8: true);
-        var chunks = Growing < ParallelRows ? 1 : Math.Min(Environment.ProcessorCount * 4, (Growing + BlockRows - 1) / BlockRows);
-        var partials = new TopK[chunks];
-        var (from, rows) = (Sealed, Growing);
-        Parallel.For(0, chunks, c => partials[c] = ScanCodes(code, candidates, from + (int)((long)rows * c / chunks), from + (int)((long)rows * (c + 1) / chunks)));
-        for (var c = 1; c < chunks; c++)
-            partials[0].Merge(partials[c]);
+        var nearest = InChunks(Sealed, Growing, (start, end) => ScanCodes(code, candidates, start, end));
         var top = new TopK(k);
         var queryNorm = TensorPrimitives.Dot(query, query);
-        foreach (var (row, _) in partials[0].Sorted())
+        foreach (var (row, _) in nearest.Sorted())
             top.Offer(row, Distance(query, queryNorm, row));
         return top;
     }

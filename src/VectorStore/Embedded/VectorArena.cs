@@ -110,11 +110,22 @@ internal sealed partial class VectorArena(int dimension, DistanceMetric metric)
     {
         var rows = Count - from;
         if (rows < ParallelRows)
-            return Scan(query, k, from, Count, label);
+            return Scan(query, k, from, Count, label); // the common case, without copying the query for the lambda
         var copy = query.ToArray();
+        return InChunks(from, rows, (start, end) => Scan(copy, k, start, end, label));
+    }
+
+    /// <summary>
+    /// The merged top-k of <paramref name="scan"/> over rows <c>[from, from + rows)</c>: one scan when they are few, else
+    /// chunks of whole blocks scanned on every core.
+    /// </summary>
+    private static TopK InChunks(int from, int rows, Func<int, int, TopK> scan)
+    {
+        if (rows < ParallelRows)
+            return scan(from, from + rows);
         var chunks = Math.Min(Environment.ProcessorCount * 4, (rows + BlockRows - 1) / BlockRows);
         var partials = new TopK[chunks];
-        Parallel.For(0, chunks, c => partials[c] = Scan(copy, k, from + (int)((long)rows * c / chunks), from + (int)((long)rows * (c + 1) / chunks), label));
+        Parallel.For(0, chunks, c => partials[c] = scan(from + (int)((long)rows * c / chunks), from + (int)((long)rows * (c + 1) / chunks)));
         for (var c = 1; c < chunks; c++)
             partials[0].Merge(partials[c]);
         return partials[0];
