@@ -9,6 +9,9 @@ public static class QueueNames
     public const string EmbedImageGroup = "embed-image-group";
 
     public const string IndexImage = "index-image";
+
+    /// <summary>Carries <see cref="Contracts.ImageEmbeddedGroup"/>, the vectors of a group, for the same reason as <see cref="EmbedImageGroup"/>.</summary>
+    public const string IndexImageGroup = "index-image-group";
     public const string DeadLetters = "image-dead-letters";
 
     /// <summary>Where a quorum embed queue (either) moves a message delivered more often than <c>Bus:DeliveryLimit</c>.</summary>

@@ -16,6 +16,7 @@ internal static class PipelineQueues
         Bind<EmbedImage>(cfg, QueueNames.EmbedImage, options);
         Bind<EmbedImageGroup>(cfg, QueueNames.EmbedImageGroup, options);
         Bind<ImageEmbedded>(cfg, QueueNames.IndexImage, options);
+        Bind<ImageEmbeddedGroup>(cfg, QueueNames.IndexImageGroup, options);
         Bind<ImageDeadLettered>(cfg, QueueNames.DeadLetters, options);
     }
 

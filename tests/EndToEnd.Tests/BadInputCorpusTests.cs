@@ -1,4 +1,5 @@
 using ImageSearch.Contracts;
+using ImageSearch.DeadLetters.ErrorQueues;
 using MassTransit;
 
 namespace ImageSearch.EndToEnd.Tests;
@@ -67,8 +68,8 @@ public sealed class BadInputCorpusTests(RabbitMqFixture rabbit)
             Assert.Equal((entry.Path, entry.Label ?? (id < 500_000 && !entry.Path.StartsWith(corpus.Names, StringComparison.Ordinal) ? entry.Kind : null)),
                 (stored!.Path, stored.Label));
         }
-        foreach (var queue in new[] { QueueNames.EmbedImage, QueueNames.IndexImage, QueueNames.DeadLetters })
-            Assert.True((await broker.CountAsync(QueueNames.ErrorQueueOf(queue), Cancel) ?? 0) == 0, $"{QueueNames.ErrorQueueOf(queue)} is not empty");
+        foreach (var queue in ErrorQueue.All)
+            Assert.True((await broker.CountAsync(queue.Name, Cancel) ?? 0) == 0, $"{queue.Name} is not empty");
     }
 
     /// <summary>Every image has an outcome, stored or dead-lettered, so a kind that ends otherwise fails in the table below, not by timeout.</summary>

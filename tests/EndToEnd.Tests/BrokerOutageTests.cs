@@ -1,4 +1,5 @@
 using ImageSearch.Contracts;
+using ImageSearch.DeadLetters.ErrorQueues;
 
 namespace ImageSearch.EndToEnd.Tests;
 
@@ -69,8 +70,8 @@ public sealed class BrokerOutageTests
             (await Task.WhenAll(Enumerable.Range(1, Total).Select(i => follower.GetAsync(PipelineHost.DefaultCollection, i, Cancel))))
                 .Where(r => r is not null).Select(r => r!.Id).Order());
         Assert.Empty(await services.Journal().ListAsync(null, 0, 100, Cancel, includeReplayed: true));
-        foreach (var queue in new[] { QueueNames.EmbedImage, QueueNames.IndexImage, QueueNames.DeadLetters })
-            Assert.True((await broker.CountAsync(queue + "_error", Cancel) ?? 0) == 0, $"{queue}_error holds messages");
+        foreach (var queue in ErrorQueue.All)
+            Assert.True((await broker.CountAsync(queue.Name, Cancel) ?? 0) == 0, $"{queue.Name} holds messages");
     }
 
     /// <summary>Writes lines into the pipe; false when its reader has closed it.</summary>

@@ -1,4 +1,5 @@
 using ImageSearch.Contracts;
+using ImageSearch.DeadLetters.ErrorQueues;
 
 namespace ImageSearch.EndToEnd.Tests;
 
@@ -47,8 +48,8 @@ public sealed class WorkerKillTests(RabbitMqFixture rabbit)
             await follower.SettledAsync(broker, Images, [indexer, embedder]);
             Assert.Equal(Images, await follower.CountAsync());
             Assert.Empty(await services.Journal().ListAsync(null, 0, 100, Cancel, includeReplayed: true));
-            foreach (var queue in new[] { QueueNames.EmbedImage, QueueNames.IndexImage })
-                Assert.True((await broker.CountAsync(queue + "_error", Cancel) ?? 0) == 0, $"{queue}_error holds messages");
+            foreach (var queue in ErrorQueue.All)
+                Assert.True((await broker.CountAsync(queue.Name, Cancel) ?? 0) == 0, $"{queue.Name} holds messages");
         }
         finally
         {

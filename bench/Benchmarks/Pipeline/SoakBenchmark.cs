@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using ImageSearch.Contracts;
+using ImageSearch.DeadLetters.ErrorQueues;
 using ImageSearch.TestSupport;
 
 namespace ImageSearch.Benchmarks.Pipeline;
@@ -116,8 +117,8 @@ public sealed class SoakBenchmark : IBenchmark
         var rows = (await http.GetFromJsonAsync<CountAnswer>("/count", cancellationToken))!.Count;
         var deadLetters = (await services.Journal().CountByReasonAsync(cancellationToken)).Sum(r => r.Open);
         long errors = 0;
-        foreach (var queue in new[] { QueueNames.EmbedImage, QueueNames.IndexImage, QueueNames.DeadLetters })
-            errors += await broker.CountAsync(queue + "_error", cancellationToken) ?? 0;
+        foreach (var queue in ErrorQueue.All)
+            errors += await broker.CountAsync(queue.Name, cancellationToken) ?? 0;
         List<string> problems = [];
         if (soak.PublisherExit != 0) problems.Add($"the publisher exited with {soak.PublisherExit}");
         if (!soak.TimedOut && (embedded != soak.Messages || soak.IndexedAtEnd != soak.Messages))

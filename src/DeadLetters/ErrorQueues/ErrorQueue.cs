@@ -14,6 +14,7 @@ public sealed record ErrorQueue(string Name, string Source, PipelineStage? Stage
         Of(QueueNames.EmbedImage, PipelineStage.Embed),
         Of(QueueNames.EmbedImageGroup, PipelineStage.Embed),
         Of(QueueNames.IndexImage, PipelineStage.Index),
+        Of(QueueNames.IndexImageGroup, PipelineStage.Index),
         Of(QueueNames.DeadLetters, null),
     ];
 

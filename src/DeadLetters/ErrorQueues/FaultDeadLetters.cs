@@ -27,8 +27,9 @@ internal static class FaultDeadLetters
                 (PipelineStage.Embed, QueueNames.EmbedImageGroup) when message.Deserialize<EmbedImageGroup>(Json)?.Images is { Count: > 0 } images =>
                     images.Select(image => Embed(image, fault, time)).ToList(),
                 (PipelineStage.Embed, _) when message.Deserialize<EmbedImage>(Json) is { } image => [Embed(image, fault, time)],
-                (PipelineStage.Index, _) when message.Deserialize<ImageEmbedded>(Json) is { } vector =>
-                    [Letter(vector.ImageId, vector.Path, vector.Label, vector.Collection, vector.Attempt, PipelineStage.Index, fault, time)],
+                (PipelineStage.Index, QueueNames.IndexImageGroup) when message.Deserialize<ImageEmbeddedGroup>(Json)?.Images is { Count: > 0 } vectors =>
+                    vectors.Select(vector => Index(vector, fault, time)).ToList(),
+                (PipelineStage.Index, _) when message.Deserialize<ImageEmbedded>(Json) is { } vector => [Index(vector, fault, time)],
                 _ => null,
             };
         }
@@ -40,6 +41,9 @@ internal static class FaultDeadLetters
 
     private static ImageDeadLettered Embed(EmbedImage image, FaultedMessage fault, DateTimeOffset time) =>
         Letter(image.ImageId, image.Path, image.Label, image.Collection, image.Attempt, PipelineStage.Embed, fault, time);
+
+    private static ImageDeadLettered Index(ImageEmbedded vector, FaultedMessage fault, DateTimeOffset time) =>
+        Letter(vector.ImageId, vector.Path, vector.Label, vector.Collection, vector.Attempt, PipelineStage.Index, fault, time);
 
     private static ImageDeadLettered Letter(
         long imageId, string? path, string? label, string? collection, int attempt, PipelineStage stage, FaultedMessage fault, DateTimeOffset time) =>

@@ -6,12 +6,12 @@ namespace ImageSearch.Pipeline.Embedder;
 
 /// <summary>
 /// <see cref="EmbedImageGroup"/> messages, each one batch for <see cref="BatchEmbedding"/> (<see cref="EmbedImageGroupConsumerDefinition"/>);
-/// a redelivered group has every image redelivered.
+/// a redelivered group has every image redelivered. Its vectors go out as one <see cref="ImageEmbeddedGroup"/>.
 /// </summary>
 public sealed class EmbedImageGroupConsumer(BatchEmbedding embedding) : IConsumer<EmbedImageGroup>
 {
     public Task Consume(ConsumeContext<EmbedImageGroup> context) =>
-        embedding.EmbedAndPublishAsync(context, context.Message.Images ?? [], _ => context.ReceiveContext.Redelivered);
+        embedding.EmbedAndPublishAsync(context, context.Message.Images ?? [], _ => context.ReceiveContext.Redelivered, group: true);
 }
 
 /// <summary>

@@ -47,14 +47,15 @@ public sealed class EmbedderOptions : IValidatableObject
     public string CrashTrackingPath { get; set; } = "data/embedder-crashes";
 
     /// <summary>
-    /// Backpressure: while <c>index-image</c> holds at least this many ready messages, the embedder pauses its own queue
+    /// Backpressure: while the index queues hold at least this many ready vectors (<c>index-image</c>, and the groups of
+    /// <c>index-image-group</c> counted at their size, see <see cref="IndexBacklogGate"/>), the embedder pauses its own queues
     /// (so vectors do not pile up in the broker faster than the indexers store them); it resumes once the backlog is down
     /// to half. 0 turns it off. Only over RabbitMQ.
     /// </summary>
     [Range(0, int.MaxValue)]
     public int MaxIndexBacklog { get; set; } = 50_000;
 
-    /// <summary>How often the depth of <c>index-image</c> is read for <see cref="MaxIndexBacklog"/>.</summary>
+    /// <summary>How often the depths of the index queues are read for <see cref="MaxIndexBacklog"/>.</summary>
     [Range(typeof(TimeSpan), "00:00:00.01", "00:10:00")]
     public TimeSpan BacklogCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 

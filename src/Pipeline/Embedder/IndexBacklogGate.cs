@@ -8,7 +8,7 @@ namespace ImageSearch.Pipeline.Embedder;
 
 /// <summary>
 /// Backpressure from the indexers to the embedders: every <see cref="EmbedderOptions.BacklogCheckInterval"/> it reads how
-/// many vectors wait in <see cref="QueueNames.IndexImage"/>, pauses <see cref="QueueNames.EmbedImage"/> and <see cref="QueueNames.EmbedImageGroup"/> at
+/// many vectors wait in <see cref="QueueNames.IndexImage"/> and <see cref="QueueNames.IndexImageGroup"/> (<see cref="Backlog"/>), pauses <see cref="QueueNames.EmbedImage"/> and <see cref="QueueNames.EmbedImageGroup"/> at
 /// <see cref="EmbedderOptions.MaxIndexBacklog"/> and resumes it at half (<see cref="ShouldPause"/>). Paused, the embedder
 /// holds nothing: its unacknowledged messages go back to the broker, which is where a backlog belongs.
 /// </summary>
@@ -20,6 +20,21 @@ public sealed class IndexBacklogGate(
     public ReceiveEndpointSwitch Endpoint { get; } = new(QueueNames.EmbedImage, logger);
 
     public ReceiveEndpointSwitch GroupEndpoint { get; } = new(QueueNames.EmbedImageGroup, logger);
+
+    // The broker counts messages, not vectors: a waiting group counts as the largest this process has published, and
+    // before it has published any, as a batch of single images (Embedder:MessageLimit).
+    private int _largestGroup = options.Value.MessageLimit;
+
+    /// <summary>Notes the size of a group of vectors this process publishes.</summary>
+    public void SawGroup(int vectors)
+    {
+        int largest;
+        while (vectors > (largest = Volatile.Read(ref _largestGroup)))
+            Interlocked.CompareExchange(ref _largestGroup, vectors, largest);
+    }
+
+    /// <summary>Vectors waiting for the indexers: the single ones, plus the groups at the largest group size seen.</summary>
+    public long Backlog(long singles, long groups) => singles + groups * Volatile.Read(ref _largestGroup);
 
     /// <summary>Whether the embed queue should be paused, given whether it is and the depth of the index queue.</summary>
     /// <param name="max">The bound; 0 never pauses.</param>
@@ -41,20 +56,22 @@ public sealed class IndexBacklogGate(
         long backlog;
         try
         {
-            backlog = await queues.ReadyMessagesAsync(QueueNames.IndexImage, cancellationToken) ?? 0;
+            backlog = Backlog(
+                await queues.ReadyMessagesAsync(QueueNames.IndexImage, cancellationToken) ?? 0,
+                await queues.ReadyMessagesAsync(QueueNames.IndexImageGroup, cancellationToken) ?? 0);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The broker is out: the bus reports that itself, and the embedder cannot consume either.
-            logger.LogDebug("Could not read the depth of {Queue}: {Error}", QueueNames.IndexImage, e.Message);
+            logger.LogDebug("Could not read the depth of the index queues: {Error}", e.Message);
             return;
         }
         var pause = ShouldPause(Endpoint.IsPaused, backlog, max);
         foreach (var endpoint in (ReceiveEndpointSwitch[])[Endpoint, GroupEndpoint])
             if (pause && !endpoint.IsPaused)
-                await endpoint.PauseAsync($"{QueueNames.IndexImage} holds {backlog:N0} vectors, Embedder:MaxIndexBacklog is {max:N0}", cancellationToken);
+                await endpoint.PauseAsync($"the index queues hold {backlog:N0} vectors, Embedder:MaxIndexBacklog is {max:N0}", cancellationToken);
             else if (!pause && endpoint.IsPaused)
-                await endpoint.ResumeAsync($"{QueueNames.IndexImage} is down to {backlog:N0} vectors", cancellationToken);
+                await endpoint.ResumeAsync($"the index queues are down to {backlog:N0} vectors", cancellationToken);
         EmbedderMetrics.PausedForBacklog.Set(Endpoint.IsPaused ? 1 : 0);
     }
 }

@@ -6,7 +6,7 @@ namespace ImageSearch.Pipeline.Indexer;
 
 /// <summary>
 /// Queue <see cref="QueueNames.IndexImage"/> and batches from <see cref="IndexerOptions"/>, with <see cref="OutagePause"/>
-/// watching the endpoint so that it can pause it. No retry filter: the consumer owns the outage policy (retry in place,
+/// watching the endpoint so that it can pause it. No retry filter: <see cref="BatchIndexing"/> owns the outage policy (retry in place,
 /// then give the batch back and pause), and any other exception is a bug or poison batch that goes to
 /// <c>index-image_error</c> at once (still durable).
 /// </summary>

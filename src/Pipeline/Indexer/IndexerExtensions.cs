@@ -46,15 +46,18 @@ public static class IndexerExtensions
         builder.Services.AddSingleton<StoreOutage>();
         builder.Services.AddSingleton<OutagePause>();
         builder.Services.AddSingleton<VectorBatchWriter>();
+        builder.Services.AddSingleton<BatchIndexing>();
         builder.Services.AddHostedService<IndexerStoreOpener>(); // before the bus's own hosted service: see its summary
         builder.Services.AddHealthChecks().AddCheck<StoreOutageHealthCheck>(StoreOutageHealthCheck.Name, tags: [HealthTags.Ready]);
         builder.AddDeadLetterJournal();
         return builder;
     }
 
+    /// <summary>The index consumers: single vectors on <c>index-image</c>, groups on <c>index-image-group</c>.</summary>
     public static IBusRegistrationConfigurator AddIndexImagesConsumer(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<IndexImagesConsumer, IndexImagesConsumerDefinition>();
+        bus.AddConsumer<IndexImageGroupsConsumer, IndexImageGroupsConsumerDefinition>();
         return bus;
     }
 }

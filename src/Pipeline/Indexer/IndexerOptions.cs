@@ -13,6 +13,13 @@ public sealed class IndexerOptions : IValidatableObject
     [Range(1, 65_535)]
     public int MessageLimit { get; set; } = 1000;
 
+    /// <summary>
+    /// Groups of vectors (<c>index-image-group</c>, from embedders fed with <c>publish --group</c>) per store upsert: with
+    /// groups of 256, four make about <see cref="MessageLimit"/>'s thousand.
+    /// </summary>
+    [Range(1, 1_000)]
+    public int GroupsPerBatch { get; set; } = 4;
+
     /// <summary>Longest wait before a partial batch is upserted.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan TimeLimit { get; set; } = TimeSpan.FromSeconds(1);

@@ -11,11 +11,11 @@ using Microsoft.Extensions.Options;
 namespace ImageSearch.Pipeline.Indexer;
 
 /// <summary>
-/// Pauses <see cref="QueueNames.IndexImage"/> while the store is out, so that no delivery is held past RabbitMQ's consumer
+/// Pauses the index queues (<see cref="QueueNames.IndexImage"/>, <see cref="QueueNames.IndexImageGroup"/>) while the store is out, so that no delivery is held past RabbitMQ's consumer
 /// timeout (30 min by default; the broker would close the channel). A consumer that meets a lasting outage gives its batch
-/// back (<see cref="GiveBack{T}"/>) and calls <see cref="Pause"/>; a background task stops the endpoint (its channel
-/// closes, and the broker keeps every unacknowledged message), probes the store with the outage's backoff, and starts
-/// the endpoint again once a probe answers. The next batch is the real test: if it fails, the queue is paused again.
+/// back (<see cref="GiveBack{T}"/>) and calls <see cref="Pause"/>; a background task stops both endpoints (their channels
+/// close, and the broker keeps every unacknowledged message), probes the store with the outage's backoff, and starts
+/// them again once a probe answers. The next batch is the real test: if it fails, the queues are paused again.
 /// Only over RabbitMQ: the in-memory transport cannot take messages back, so there the batch is retried in place.
 /// </summary>
 public sealed class OutagePause(
@@ -30,13 +30,17 @@ public sealed class OutagePause(
 
     public ReceiveEndpointSwitch Endpoint { get; } = new(QueueNames.IndexImage, logger);
 
+    public ReceiveEndpointSwitch GroupEndpoint { get; } = new(QueueNames.IndexImageGroup, logger);
+
+    private IEnumerable<ReceiveEndpointSwitch> Endpoints => [Endpoint, GroupEndpoint];
+
     /// <summary>Whether a batch can be given back to the broker (RabbitMQ) rather than retried in place.</summary>
     public bool CanPause => bus.Value.Transport == BusTransport.RabbitMq;
 
-    /// <summary>True while the queue is being paused or is paused: a batch delivered now goes straight back.</summary>
-    public bool IsPaused => Volatile.Read(ref _running) == 1 || Endpoint.IsPaused;
+    /// <summary>True while the queues are being paused or are paused: a batch delivered now goes straight back.</summary>
+    public bool IsPaused => Volatile.Read(ref _running) == 1 || Endpoints.Any(e => e.IsPaused);
 
-    /// <summary>Starts pausing the queue until the store answers; returns at once (stopping waits for the consumer that calls this).</summary>
+    /// <summary>Starts pausing the queues until the store answers; returns at once (stopping waits for the consumer that calls this).</summary>
     public void Pause()
     {
         if (Interlocked.Exchange(ref _running, 1) == 0)
@@ -61,12 +65,14 @@ public sealed class OutagePause(
     {
         try
         {
-            await Endpoint.PauseAsync("the store is unavailable", stopping);
+            foreach (var endpoint in Endpoints)
+                await endpoint.PauseAsync("the store is unavailable", stopping);
             do
                 await Task.Delay(outage.NextDelay, stopping);
             while (!await StoreAnswersAsync(stopping));
             Volatile.Write(ref _running, 0);
-            await Endpoint.ResumeAsync("the store answers a probe", stopping);
+            foreach (var endpoint in Endpoints)
+                await endpoint.ResumeAsync("the store answers a probe", stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -74,7 +80,7 @@ public sealed class OutagePause(
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Pausing or resuming {Queue} failed: it may stay stopped until the indexer restarts", QueueNames.IndexImage);
+            logger.LogError(e, "Pausing or resuming the index queues failed: they may stay stopped until the indexer restarts");
         }
         finally
         {
@@ -98,7 +104,7 @@ public sealed class OutagePause(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Not an outage: let the next batch meet the error where the consumer's policy applies.
-            logger.LogWarning("Probing the store failed with {Error}; resuming {Queue}", e.Message, QueueNames.IndexImage);
+            logger.LogWarning("Probing the store failed with {Error}; resuming the index queues", e.Message);
             return true;
         }
     }

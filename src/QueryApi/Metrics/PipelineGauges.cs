@@ -23,7 +23,7 @@ internal sealed class PipelineGauges(
     IOptions<QueryApiOptions> options,
     ILogger<PipelineGauges> logger) : IHostedService
 {
-    private static readonly string[] Queues = [QueueNames.EmbedImage, QueueNames.EmbedImageGroup, QueueNames.IndexImage];
+    private static readonly string[] Queues = [QueueNames.EmbedImage, QueueNames.EmbedImageGroup, QueueNames.IndexImage, QueueNames.IndexImageGroup];
 
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private DateTime _refreshedAt = DateTime.MinValue;

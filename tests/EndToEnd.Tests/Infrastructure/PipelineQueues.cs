@@ -4,7 +4,7 @@ namespace ImageSearch.EndToEnd.Tests;
 
 public static class PipelineQueues
 {
-    private static readonly string[] Queues = [QueueNames.EmbedImage, QueueNames.EmbedImageGroup, QueueNames.IndexImage, QueueNames.DeadLetters];
+    private static readonly string[] Queues = [QueueNames.EmbedImage, QueueNames.EmbedImageGroup, QueueNames.IndexImage, QueueNames.IndexImageGroup, QueueNames.DeadLetters];
 
     /// <summary>
     /// True when no pipeline queue holds a message, ready or delivered and unacknowledged. Each stage publishes its outputs

@@ -17,6 +17,7 @@ public sealed class ErrorQueueTests(RabbitMqFixture rabbit)
 {
     private static readonly string EmbedErrors = QueueNames.ErrorQueueOf(QueueNames.EmbedImage);
     private static readonly string GroupErrors = QueueNames.ErrorQueueOf(QueueNames.EmbedImageGroup);
+    private static readonly string IndexGroupErrors = QueueNames.ErrorQueueOf(QueueNames.IndexImageGroup);
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -33,7 +34,7 @@ public sealed class ErrorQueueTests(RabbitMqFixture rabbit)
         var reader = host.Services.GetRequiredService<ErrorQueueReader>();
 
         var depths = await reader.DepthsAsync(Cancel);
-        Assert.Equal([(EmbedErrors, 5L), (GroupErrors, 0), ("index-image_error", 0), ("image-dead-letters_error", 0)], depths.Select(d => (d.Queue, d.Ready)));
+        Assert.Equal([(EmbedErrors, 5L), (GroupErrors, 0), ("index-image_error", 0), ("index-image-group_error", 0), ("image-dead-letters_error", 0)], depths.Select(d => (d.Queue, d.Ready)));
         var listing = Assert.Single(await reader.ListAsync(QueueNames.EmbedImage, scanLimit: 100, examples: 10, Cancel));
         Assert.Equal((EmbedErrors, QueueNames.EmbedImage, 5L, 5L), (listing.Queue, listing.Source, listing.Depth, listing.Scanned));
         Assert.Equal([("System.InvalidOperationException", 3L), ("System.ArgumentException", 2L)], listing.Exceptions.Select(e => (e.ExceptionType, e.Count)));
@@ -150,6 +151,32 @@ public sealed class ErrorQueueTests(RabbitMqFixture rabbit)
         Assert.All(letters, l => Assert.Equal((PipelineStage.Embed, DeadLetterReason.Unexpected, "System.InvalidOperationException: bug in /photos/bug-401.jpg"),
             (l.Stage, l.Reason, l.Message)));
         Assert.Equal(0u, await broker.CountAsync(GroupErrors, Cancel));
+    }
+
+    [Fact]
+    public async Task AGroupOfVectorsFaultedByTheIndexerBecomesOneDeadLetterPerVectorAtTheIndexStage()
+    {
+        var broker = rabbit.NewBroker();
+        using var folder = new TempFolder();
+        var store = new RecordingVectorStore { FailUpsert = _ => (new InvalidOperationException("not an outage"), null) };
+        var settings = new Dictionary<string, string?> { ["DeadLetters:Path"] = Path.Combine(folder.Path, "indexer.db"), ["DeadLetters:Record"] = "false" };
+        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, settings);
+        await indexer.Bus.Publish(new ImageEmbeddedGroup([
+            new ImageEmbedded(501, "/photos/501.jpg", "cats", null, "m", [1f, 2f], Attempt: 2),
+            new ImageEmbedded(502, "/photos/502.jpg", null, "pets", "m", [3f, 4f])]), Cancel);
+        await Eventually.HoldsAsync(async () => await broker.CountAsync(IndexGroupErrors, Cancel) == 1, "the faulted group is in index-image-group_error");
+
+        await using var host = await StartAsync(broker, folder, new FaultScript());
+        await using var scope = host.Services.CreateAsyncScope();
+        var moved = Assert.Single(await scope.ServiceProvider.GetRequiredService<ErrorQueueMover>().ToJournalAsync(new FaultSelection(IndexGroupErrors), Cancel));
+
+        Assert.Equal((IndexGroupErrors, 1L, 0L), (moved.Queue, moved.Moved, moved.Unreadable));
+        await Eventually.HoldsAsync(async () => (await host.DeadLettersAsync(Cancel)).Count == 2, "the recorder writes a dead letter for each vector of the group");
+        var letters = (await host.DeadLettersAsync(Cancel)).OrderBy(l => l.ImageId).ToList();
+        Assert.Equal([(501L, "/photos/501.jpg", "cats", (string?)null, 2), (502L, "/photos/502.jpg", null, "pets", 1)],
+            letters.Select(l => (l.ImageId, l.Path, l.Label, l.Collection, l.Attempts)));
+        Assert.All(letters, l => Assert.Equal((PipelineStage.Index, DeadLetterReason.Unexpected, "System.InvalidOperationException: not an outage"),
+            (l.Stage, l.Reason, l.Message)));
     }
 
     /// <summary>Consumers on the embed queues (where the embedder would be) and the dead-letter recorder, with the error-queue library.</summary>

@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ImageSearch.Pipeline.Tests.Embedder;
 
 /// <summary>
-/// Backpressure: an embedder pauses its queues (single images and groups) while <c>index-image</c> is deeper than
-/// <c>Embedder:MaxIndexBacklog</c>, leaving its work in the broker, and resumes once the backlog is down to half.
+/// Backpressure: an embedder pauses its queues (single images and groups) while the index queues (single vectors and
+/// groups) hold more than <c>Embedder:MaxIndexBacklog</c>, leaving its work in the broker, and resumes once the backlog is down to half.
 /// </summary>
 public sealed class IndexBacklogGateTests(RabbitMqFixture rabbit)
 {
@@ -27,13 +27,16 @@ public sealed class IndexBacklogGateTests(RabbitMqFixture rabbit)
         var broker = rabbit.NewBroker();
         using var folder = new TempFolder();
         await using var publisher = await TestHosts.StartPublisherAsync(broker, Path.Combine(folder.Path, "j.db"));
-        var backlog = Enumerable.Range(1, 10).Select(i => new ImageEmbedded(i, $"/v/{i}.jpg", null, null, "m", [1f, 2f]));
-        foreach (var vector in backlog)
+        // 3 single vectors and a group: below the bound alone, above it with the group counted as a batch (MessageLimit 7).
+        var vectors = Enumerable.Range(1, 10).Select(i => new ImageEmbedded(i, $"/v/{i}.jpg", null, null, "m", [1f, 2f])).ToList();
+        foreach (var vector in vectors.Take(3))
             await publisher.Bus.Publish(vector, Cancel);
+        await publisher.Bus.Publish(new ImageEmbeddedGroup(vectors[3..]), Cancel);
 
         var settings = new Dictionary<string, string?>(broker.Settings)
         {
             ["Embedder:MaxIndexBacklog"] = "8",
+            ["Embedder:MessageLimit"] = "7",
             ["Embedder:BacklogCheckInterval"] = "00:00:00.1",
             ["Embedder:TimeLimit"] = "00:00:00.05",
         };
@@ -49,7 +52,8 @@ public sealed class IndexBacklogGateTests(RabbitMqFixture rabbit)
         Assert.Equal((3L, 0L), await broker.DepthAsync(QueueNames.EmbedImage, Cancel));
         Assert.Equal((1L, 0L), await broker.DepthAsync(QueueNames.EmbedImageGroup, Cancel));
 
-        Assert.Equal(10, (await broker.DrainBodiesAsync(QueueNames.IndexImage, Cancel)).Count);
+        Assert.Equal(3, (await broker.DrainBodiesAsync(QueueNames.IndexImage, Cancel)).Count);
+        Assert.Single(await broker.DrainBodiesAsync(QueueNames.IndexImageGroup, Cancel));
         await Eventually.HoldsAsync(() => !gate.Endpoint.IsPaused && !gate.GroupEndpoint.IsPaused, "the embedder resumes both");
         await Eventually.HoldsAsync(async () => await broker.CountAsync(QueueNames.DeadLetters, Cancel) == 5, "the 5 images are taken and dead-lettered");
         Assert.Equal((0L, 0L), await broker.DepthAsync(QueueNames.EmbedImage, Cancel));

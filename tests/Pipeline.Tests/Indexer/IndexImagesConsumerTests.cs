@@ -52,6 +52,29 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
     }
 
     [Fact]
+    public async Task GroupsAreIndexedAsOneBatchAndAMisfitInAGroupIsDeadLetteredAlone()
+    {
+        // Three groups and two single vectors: the groups (on their own queue) make one upsert of their vectors, the
+        // singles another. One member of the second group has the wrong dimension: it alone becomes a dead letter.
+        var misfit = Group(11, 10).Images.Select(i => i.ImageId == 15 ? Embedded(15, dimension: 4) : i).ToList();
+        var (broker, folder) = await QueueAsync(rabbit, [Group(1, 10), new ImageEmbeddedGroup(misfit), Embedded(100), Group(21, 10), Embedded(101)]);
+        using var _ = folder;
+        var store = new RecordingVectorStore();
+        store.Existing(new CollectionSpec("images", 8, Model));
+
+        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Journal(folder)));
+        await Eventually.HoldsAsync(() => store.Records("images").Count == 31, "the 29 fitting vectors of the groups and the 2 singles are stored");
+        await Eventually.HoldsAsync(async () => await broker.CountAsync(QueueNames.DeadLetters, Cancel) == 1, "1 dead letter is queued");
+
+        var letter = Assert.Single(await broker.DrainAsync<ImageDeadLettered>(QueueNames.DeadLetters, Cancel));
+        Assert.Equal((15L, PipelineStage.Index, DeadLetterReason.CollectionMismatch), (letter.ImageId, letter.Stage, letter.Reason));
+        Assert.Equal([2, 29], store.Upserts.Select(u => u.Records.Count).Order());
+        Assert.Equal(Embedded(27).Vector, store.Records("images").Single(r => r.Id == 27).Vector);
+        await Eventually.HoldsAsync(async () => await broker.CountAsync(QueueNames.IndexImageGroup, Cancel) == 0, "the group queue is drained");
+        Assert.Null(await ErrorQueueAsync(broker));
+    }
+
+    [Fact]
     public async Task DuplicatesInABatchAndRedeliveredBatchesDoNotDuplicateRecords()
     {
         // Ids 3, 5 and 7 appear twice in the batch (the later copy must win; 7's copy names the default collection

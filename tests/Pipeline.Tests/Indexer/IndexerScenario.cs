@@ -29,7 +29,14 @@ internal static class IndexerScenario
     public static ImageEmbedded Embedded(long id, int dimension = 8, float seed = 1, int attempt = 1) =>
         new(id, $"/images/{id}.jpg", $"label-{id}", null, Model, Enumerable.Range(0, dimension).Select(i => seed * (i + 1)).ToArray(), attempt);
 
-    /// <summary>A virtual host with <paramref name="messages"/> waiting in <c>index-image</c>, and a folder for the journal.</summary>
+    /// <summary>Vectors <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 as one group.</summary>
+    public static ImageEmbeddedGroup Group(long first, int count) =>
+        new(Enumerable.Range(0, count).Select(i => Embedded(first + i)).ToList());
+
+    /// <summary>
+    /// A virtual host with <paramref name="messages"/> waiting in <c>index-image</c> (groups in <c>index-image-group</c>),
+    /// and a folder for the journal.
+    /// </summary>
     public static async Task<(Broker, TempFolder)> QueueAsync(RabbitMqFixture rabbit, IEnumerable<object> messages, bool quorum = false)
     {
         var broker = rabbit.NewBroker();
@@ -45,6 +52,11 @@ internal static class IndexerScenario
 
     public static string Journal(TempFolder folder) => Path.Combine(folder.Path, "j.db");
 
-    /// <summary>Messages in <c>index-image_error</c>; null when the queue was never created (nothing ever failed).</summary>
-    public static Task<uint?> ErrorQueueAsync(Broker broker) => broker.CountAsync(QueueNames.IndexImage + "_error", Cancel);
+    /// <summary>Messages in <c>index-image_error</c> and <c>index-image-group_error</c>; null when neither was ever created (nothing ever failed).</summary>
+    public static async Task<uint?> ErrorQueueAsync(Broker broker)
+    {
+        var singles = await broker.CountAsync(QueueNames.ErrorQueueOf(QueueNames.IndexImage), Cancel);
+        var groups = await broker.CountAsync(QueueNames.ErrorQueueOf(QueueNames.IndexImageGroup), Cancel);
+        return singles is null && groups is null ? null : (singles ?? 0) + (groups ?? 0);
+    }
 }

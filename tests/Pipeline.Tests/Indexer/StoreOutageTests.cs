@@ -75,6 +75,30 @@ public sealed class StoreOutageTests(RabbitMqFixture rabbit)
     }
 
     [Fact]
+    public async Task ALastingOutagePausesBothIndexQueuesAndTheBrokerKeepsTheGroupsToo()
+    {
+        // Groups alone: their consumer meets the outage, gives its batch back, and both index queues are paused.
+        var (broker, folder) = await QueueAsync(rabbit, [Group(1, 10), Group(11, 10), Group(21, 10)]);
+        using var _ = folder;
+        var store = new RecordingVectorStore { Down = true };
+        var settings = Settings(Journal(folder), ("Indexer:PauseAfter", "00:00:00"), ("Indexer:RetryMaxInterval", "00:00:03"));
+
+        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, settings);
+        var pause = indexer.Services.GetRequiredService<OutagePause>();
+
+        await Eventually.HoldsAsync(() => pause.GroupEndpoint.IsPaused && pause.Endpoint.IsPaused, "both index queues are paused");
+        await Eventually.HoldsAsync(async () => await broker.DepthAsync(QueueNames.IndexImageGroup, Cancel) == (3, 0),
+            "the broker holds the 3 groups again, none unacknowledged");
+        Assert.Empty(store.Records("images"));
+
+        store.Down = false;
+        await Eventually.HoldsAsync(() => store.Records("images").Count == 30, "all 30 vectors are stored once the store is back");
+        await Eventually.HoldsAsync(async () => await broker.DepthAsync(QueueNames.IndexImageGroup, Cancel) == (0, 0), "the group queue is drained");
+        Assert.False(pause.IsPaused);
+        await AssertNothingLostAsync(broker);
+    }
+
+    [Fact]
     public async Task StoppingDuringAnOutageLeavesEveryMessageWithTheBroker()
     {
         var (broker, folder) = await QueueAsync(rabbit, Enumerable.Range(1, 15).Select(i => Embedded(i)));
