@@ -34,7 +34,7 @@ public sealed class IndexBacklogGate(
     }
 
     /// <summary>Vectors waiting for the indexers: the single ones, plus the groups at the largest group size seen.</summary>
-    public long Backlog(long singles, long groups) => singles + groups * Volatile.Read(ref _largestGroup);
+    private long Backlog(long singles, long groups) => singles + groups * Volatile.Read(ref _largestGroup);
 
     /// <summary>Whether the embed queue should be paused, given whether it is and the depth of the index queue.</summary>
     /// <param name="max">The bound; 0 never pauses.</param>
