@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using ImageSearch.Embedding.Descriptors;
 using ImageSearch.Embedding.Gpu;
 using ImageSearch.Embedding.Imaging;
@@ -47,7 +48,7 @@ public sealed class ImageEmbedder : IDisposable
         _objectFinder = IObjectRegionFinder.Create(_options, logger);
         _extractor = new DescriptorExtractor(model, _options, logger);
         _postProcessor = new VectorPostProcessor(_extractor.FeatureLength, _options.Projection);
-        _gpu = GpuDecodePath.Create(_options, model, decoder, _extractor.SingleViewPreprocessor, _postProcessor, _objectFinder is not null, logger);
+        _gpu = GpuDecodePath.Create(_options, model, decoder, _extractor.SingleViewPreprocessor, _postProcessor, _objectFinder is not null, Times, logger);
         Model = new EmbeddingModelInfo(model.Id + ModelVariants.IdSuffix(_options.Precision) + _extractor.IdSuffix + _objectFinder?.IdSuffix + _postProcessor.IdSuffix,
             _postProcessor.Dimension, _extractor.Provider);
         Descriptor = model;
@@ -63,6 +64,9 @@ public sealed class ImageEmbedder : IDisposable
 
     /// <summary>The session alone, for benchmarks that time inference without decoding.</summary>
     internal OnnxFeatureExtractor Extractor => _extractor.Extractor;
+
+    /// <summary>Where the time goes on either path (benchmarks and `ingest --trace` print it).</summary>
+    public EmbeddingStageTimes Times { get; } = new();
 
     /// <summary>The GPU decode path when <see cref="EmbeddingOptions.Decoder"/> chose it, else null.</summary>
     internal GpuDecodePath? GpuPath => _gpu;
@@ -115,6 +119,7 @@ public sealed class ImageEmbedder : IDisposable
                 if (preparation.Tracker is not null)
                     await inference; // a tracked image is never in hand while the model runs: a crash in the model is not its fault
                 var batch = new Batch(start, Math.Min(_options.MaxBatchSize, count - start), _inputs.Rent(_options.MaxBatchSize * _extractor.TensorLength));
+                var clock = Stopwatch.StartNew();
                 try
                 {
                     await PrepareAsync(batch, source, preparation, results, ct);
@@ -124,6 +129,7 @@ public sealed class ImageEmbedder : IDisposable
                     _inputs.Return(batch.Input);
                     throw;
                 }
+                Times.AddPreparation(clock.Elapsed, batch.Count);
                 await inference; // the previous chunk: at most two batch buffers per call, one filling and one in the model
                 inference = Task.Run(() => Infer(batch, results), ct);
             }
@@ -179,7 +185,9 @@ public sealed class ImageEmbedder : IDisposable
             }
             if (good == 0)
                 return;
+            var clock = Stopwatch.StartNew();
             _extractor.Run(batch.Input, output, good);
+            Times.AddHostInference(clock.Elapsed, good);
             for (var row = 0; row < good; row++)
                 results[owners[row]] = EmbeddingResult.Success(_postProcessor.Process(output.AsSpan(row * _extractor.FeatureLength, _extractor.FeatureLength)));
         }

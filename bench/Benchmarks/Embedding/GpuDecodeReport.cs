@@ -28,23 +28,24 @@ internal sealed record GpuDecodeReport(IReadOnlyList<GpuDecodeRun> Runs, IReadOn
         foreach (var peer in Peers)
             text.AppendLine($"| peer: {peer.Name} (batch {peer.Batch}, {peer.Workers} workers) | torchvision resnet18 {peer.Precision} | {peer.ImagesPerSecond:N0} | {Ratio(peer.ImagesPerSecond, strongest)} | | | |");
 
-        foreach (var gpu in Runs.Where(r => r.Stages.Count > 0))
+        foreach (var run in Runs.Where(r => r.Stages.Any(s => s.Images > 0)))
         {
             text.AppendLine()
-                .AppendLine($"Stage times of the GPU decode path (`{gpu.ModelId}`, {gpu.Best.Concurrency} concurrent calls), summed over the run:")
+                .AppendLine($"Stage times of {run.Name} (`{run.ModelId}`, {run.Best.Concurrency} concurrent calls), summed over the run:")
                 .AppendLine()
                 .AppendLine("| stage | images | ms per image | img/s if alone |")
                 .AppendLine("|---|---:|---:|---:|");
-            foreach (var (stage, images, time) in gpu.Stages.Where(s => s.Images > 0))
+            foreach (var (stage, images, time) in run.Stages.Where(s => s.Images > 0))
                 text.AppendLine($"| {stage} | {images:N0} | {time.TotalMilliseconds / images:F3} | {images / time.TotalSeconds:N0} |");
             text.AppendLine($"| index (embedded store upsert, batches of {Batch}; measured apart) | {Images:N0} | {1000 / IndexRate:F3} | {IndexRate:N0} |");
-            text.AppendLine()
-                .AppendLine($"Inference alone (normalise + model on batches of {Batch} already in GPU memory, 20 runs per thread): " +
-                    string.Join(", ", gpu.InferenceAlone.Select(i => $"{i.ImagesPerSecond:N0} img/s on {i.Threads} thread{(i.Threads > 1 ? "s" : "")}")) + ".");
+            if (run.InferenceAlone.Count > 0)
+                text.AppendLine()
+                    .AppendLine($"Inference alone (normalise + model on batches of {Batch} already in GPU memory, 20 runs per thread): " +
+                        string.Join(", ", run.InferenceAlone.Select(i => $"{i.ImagesPerSecond:N0} img/s on {i.Threads} thread{(i.Threads > 1 ? "s" : "")}")) + ".");
         }
         text.AppendLine()
-            .AppendLine("Stages on CPU threads are wall time inside each image's task (waiting for a thread included), summed over concurrent tasks;")
-            .AppendLine("GPU stages are wall time of each batch call. They overlap, so no column adds up to the run's time.");
+            .AppendLine("GPU path stages on CPU threads are wall time inside each image's task (waiting for a thread included), summed over concurrent tasks;")
+            .AppendLine("GPU stages and the CPU path's stages are wall time of each chunk, summed over concurrent calls. They overlap, so no column adds up to the run's time.");
 
         var (cpu, gpuFp32, gpuFp16) = (Runs[0], Runs[1], Runs[2]);
         var parity = Cosines(gpuFp32, cpu);

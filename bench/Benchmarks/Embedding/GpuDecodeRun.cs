@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ImageSearch.Embedding;
-using ImageSearch.Embedding.Gpu;
 
 namespace ImageSearch.Benchmarks.Embedding;
 
@@ -32,7 +31,7 @@ internal sealed record GpuDecodeRun(string Name, DecoderKind Decoder, Precision 
         foreach (var concurrency in concurrencies)
         {
             await EmbedAllAsync(embedder, files.Take(2 * batch * concurrency).ToList(), batch, concurrency, ct); // warm-up: kernels, arenas
-            embedder.GpuPath?.Times.Reset();
+            embedder.Times.Reset();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var succeeded = await EmbedAllAsync(embedder, files, batch, concurrency, ct);
@@ -41,7 +40,7 @@ internal sealed record GpuDecodeRun(string Name, DecoderKind Decoder, Precision 
                 throw new InvalidOperationException($"{Name}: {files.Count - succeeded} of {files.Count} images failed");
             var rate = files.Count / elapsed.TotalSeconds;
             if (Rates.Count == 0 || rate > ImagesPerSecond)
-                Stages = embedder.GpuPath?.Times.Snapshot() ?? [];
+                Stages = embedder.Times.Snapshot();
             Rates.Add((concurrency, rate, (Process.GetCurrentProcess().TotalProcessorTime - cpu) / elapsed));
             Console.WriteLine($"{Name}: {rate:N0} img/s at {concurrency} concurrent calls, {Rates[^1].CoresBusy:N1} cores busy ({ModelId}, GPU path {(embedder.GpuPath is null ? "off" : "on")})");
         }

@@ -10,7 +10,7 @@ namespace ImageSearch.Benchmarks.Pipeline;
 /// What `ingest --trace` prints every half second, to show where an in-process pipeline waits: how far each stage got;
 /// how many batches the embed consumer had in hand on average (its time in batches over wall time), and how much of that
 /// was embedding rather than publishing; the process's cores busy; the thread pool; and the garbage collector's pauses.
-/// At the end, the GPU decode path's stage times within the pipeline, to set beside the `gpu` benchmark's.
+/// At the end, the embedder's stage times within the pipeline (either path), to set beside the `gpu` benchmark's.
 /// </summary>
 internal sealed class IngestTrace
 {
@@ -26,7 +26,7 @@ internal sealed class IngestTrace
     public IngestTrace(IServiceProvider services)
     {
         _embedder = services.GetRequiredService<ImageEmbedder>();
-        _embedder.GpuPath?.Times.Reset();
+        _embedder.Times.Reset();
         _last = _first;
         _start = (EmbedderMetrics.ImagesEmbedded.Value, IndexerMetrics.VectorsIndexed.Value, EmbedderMetrics.BatchDuration.Count, IndexerMetrics.UpsertDuration.Count);
     }
@@ -49,7 +49,7 @@ internal sealed class IngestTrace
         _last = now;
     }
 
-    /// <summary>The whole run: batches in hand, GC pauses, and the GPU path's stage times.</summary>
+    /// <summary>The whole run: batches in hand, GC pauses, and the embedder's stage times.</summary>
     public void PrintSummary()
     {
         var end = Sample.Now();
@@ -57,7 +57,7 @@ internal sealed class IngestTrace
         Console.WriteLine($"  whole run: {EmbedderMetrics.BatchDuration.Count - _start.EmbedBatches:N0} embed batches, in hand {(end.BatchSeconds - _first.BatchSeconds) / seconds:F2} " +
                           $"(embedding {(end.EmbedSeconds - _first.EmbedSeconds) / seconds:F2}), cores {(end.Cpu - _first.Cpu).TotalSeconds / seconds:F1}, " +
                           $"GC {end.Gen0 - _first.Gen0}/{end.Gen1 - _first.Gen1}/{end.Gen2 - _first.Gen2} paused {(end.Paused - _first.Paused).TotalMilliseconds:F0} ms");
-        foreach (var (stage, images, time) in _embedder.GpuPath?.Times.Snapshot() ?? [])
+        foreach (var (stage, images, time) in _embedder.Times.Snapshot())
             if (images > 0)
                 Console.WriteLine($"  {stage}: {time.TotalMilliseconds / images:F3} ms per image ({images:N0} images)");
     }

@@ -25,13 +25,15 @@ internal sealed class GpuDecodePath : IDisposable
     private readonly VectorPostProcessor _postProcessor;
     private readonly GpuJpegDecoder _jpeg;
     private readonly PixelBatchExtractor _extractor;
+    private readonly EmbeddingStageTimes _times;
     private readonly ILogger _logger;
     private readonly int _slotBytes;
     private readonly ConcurrentBag<PixelBatch> _batches = [];
 
-    private GpuDecodePath(EmbeddingOptions options, ModelDescriptor model, ImageDecoder decoder, ImagePreprocessor preprocessor, VectorPostProcessor postProcessor, ILogger logger)
+    private GpuDecodePath(EmbeddingOptions options, ModelDescriptor model, ImageDecoder decoder, ImagePreprocessor preprocessor, VectorPostProcessor postProcessor,
+        EmbeddingStageTimes times, ILogger logger)
     {
-        (_options, _cpuDecoder, _preprocessor, _postProcessor, _logger) = (options, decoder, preprocessor, postProcessor, logger);
+        (_options, _cpuDecoder, _preprocessor, _postProcessor, _times, _logger) = (options, decoder, preprocessor, postProcessor, times, logger);
         _slotBytes = 3 * model.Width * model.Height;
         _jpeg = new GpuJpegDecoder(options.DeviceId, preprocessor, new Size(model.Width, model.Height), logger);
         try
@@ -45,8 +47,6 @@ internal sealed class GpuDecodePath : IDisposable
         }
     }
 
-    public GpuStageTimes Times { get; } = new();
-
     /// <summary>Whether nvJPEG decodes on the GPU's hardware JPEG engines.</summary>
     public bool HardwareDecoder => _jpeg.Hardware;
 
@@ -54,7 +54,7 @@ internal sealed class GpuDecodePath : IDisposable
     /// <exception cref="InvalidOperationException">Decoder is Gpu and the GPU path cannot run here.</exception>
     /// <param name="preprocessor">The model's preprocessing of one view, or null where the descriptor needs more (feature map, flip, scales).</param>
     public static GpuDecodePath? Create(EmbeddingOptions options, ModelDescriptor model, ImageDecoder decoder, ImagePreprocessor? preprocessor,
-        VectorPostProcessor postProcessor, bool objectCrop, ILogger logger)
+        VectorPostProcessor postProcessor, bool objectCrop, EmbeddingStageTimes times, ILogger logger)
     {
         if (options.Decoder == DecoderKind.Cpu)
             return null;
@@ -66,7 +66,7 @@ internal sealed class GpuDecodePath : IDisposable
         {
             try
             {
-                return new GpuDecodePath(options, model, decoder, preprocessor, postProcessor, logger);
+                return new GpuDecodePath(options, model, decoder, preprocessor, postProcessor, times, logger);
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or CudaException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
             {
@@ -146,13 +146,13 @@ internal sealed class GpuDecodePath : IDisposable
                             return;
                         }
                         forGpu[slot] = bytes;
-                        Times.AddRead(clock.Elapsed);
+                        _times.AddRead(clock.Elapsed);
                     }, () => name(start + slot), _logger, token) is { } failure)
                     results[start + slot] = failure;
             });
 
             var jpegs = Enumerable.Range(0, size).Where(s => forGpu[s] is not null).Select(s => (Slot: s, Bytes: forGpu[s]!)).ToList();
-            var decoded = _jpeg.Decode(jpegs, batch.Device.Pointer, Times);
+            var decoded = _jpeg.Decode(jpegs, batch.Device.Pointer, _times);
             var refused = jpegs.Where((_, k) => !decoded[k]).ToList();
             await Parallel.ForEachAsync(refused, parallel, async (jpeg, token) =>
             {
@@ -173,7 +173,7 @@ internal sealed class GpuDecodePath : IDisposable
         var clock = Stopwatch.StartNew();
         var output = new float[size * _extractor.FeatureLength];
         _extractor.Run(batch.Device.Pointer, output, size); // failed slots hold stale pixels; their rows are ignored
-        Times.AddInference(clock.Elapsed, size);
+        _times.AddInference(clock.Elapsed, size);
         for (var slot = 0; slot < size; slot++)
             results[start + slot] ??= EmbeddingResult.Success(_postProcessor.Process(output.AsSpan(slot * _extractor.FeatureLength, _extractor.FeatureLength)));
     }
@@ -226,7 +226,7 @@ internal sealed class GpuDecodePath : IDisposable
         var destination = (byte*)batch.Host.Pointer + (long)slot * _slotBytes;
         for (var y = 0; y < height; y++)
             new ReadOnlySpan<byte>((void*)resized.Ptr(y), row).CopyTo(new Span<byte>(destination + (long)y * row, row));
-        Times.AddFallback(clock.Elapsed);
+        _times.AddFallback(clock.Elapsed);
         return true;
     }
 

@@ -55,7 +55,7 @@ internal sealed unsafe class GpuJpegDecoder : IDisposable
     /// image, whether it is there; the others (not supported, or rejected by nvJPEG) go to the CPU path. The hardware
     /// backend takes what it supports; the default backend the rest, and any batch the hardware backend failed.
     /// </summary>
-    public bool[] Decode(IReadOnlyList<(int Slot, EncodedImage Bytes)> images, IntPtr pixels, GpuStageTimes times)
+    public bool[] Decode(IReadOnlyList<(int Slot, EncodedImage Bytes)> images, IntPtr pixels, EmbeddingStageTimes times)
     {
         var done = new bool[images.Count];
         if (images.Count == 0)
@@ -77,7 +77,7 @@ internal sealed unsafe class GpuJpegDecoder : IDisposable
         }
     }
 
-    private bool[] DecodeAlone(List<StagedJpeg> jpegs, IReadOnlyList<(int Slot, EncodedImage Bytes)> images, IntPtr pixels, GpuStageTimes times, bool[] done)
+    private bool[] DecodeAlone(List<StagedJpeg> jpegs, IReadOnlyList<(int Slot, EncodedImage Bytes)> images, IntPtr pixels, EmbeddingStageTimes times, bool[] done)
     {
         var clock = Stopwatch.StartNew();
         var decoded = _decoded.Ensure(jpegs.Sum(j => 3L * j.Size.Width * j.Size.Height));

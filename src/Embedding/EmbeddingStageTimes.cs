@@ -1,13 +1,15 @@
-namespace ImageSearch.Embedding.Gpu;
+namespace ImageSearch.Embedding;
 
 /// <summary>
-/// Where the GPU decode path's time goes, summed since start: reading and checking files (CPU time over all threads),
-/// staging for nvJPEG, nvJPEG decode, NPP resize, the CPU fallback (decode and resize on the CPU) and inference. Thread-safe.
+/// Where an <see cref="ImageEmbedder"/>'s time goes, summed since start. The GPU decode path: reading and checking files
+/// (wall time inside each image's task), staging for nvJPEG, nvJPEG decode, NPP resize, the CPU fallback (decode and
+/// resize on the CPU) and inference. The CPU path: preparing a chunk (read, decode and preprocess, in parallel) and
+/// running the model on it, each as wall time per chunk. Thread-safe.
 /// </summary>
-public sealed class GpuStageTimes
+public sealed class EmbeddingStageTimes
 {
-    private long _readTicks, _stageTicks, _decodeTicks, _resizeTicks, _fallbackTicks, _inferenceTicks;
-    private long _read, _staged, _decoded, _resized, _fallback, _inferred;
+    private long _readTicks, _stageTicks, _decodeTicks, _resizeTicks, _fallbackTicks, _inferenceTicks, _prepareTicks, _hostInferenceTicks;
+    private long _read, _staged, _decoded, _resized, _fallback, _inferred, _prepared, _hostInferred;
 
     public void AddRead(TimeSpan time) => Add(ref _readTicks, ref _read, time, 1);
     public void AddStage(TimeSpan time, int images) => Add(ref _stageTicks, ref _staged, time, images);
@@ -15,6 +17,8 @@ public sealed class GpuStageTimes
     public void AddResize(TimeSpan time, int images) => Add(ref _resizeTicks, ref _resized, time, images);
     public void AddFallback(TimeSpan time) => Add(ref _fallbackTicks, ref _fallback, time, 1);
     public void AddInference(TimeSpan time, int images) => Add(ref _inferenceTicks, ref _inferred, time, images);
+    public void AddPreparation(TimeSpan time, int images) => Add(ref _prepareTicks, ref _prepared, time, images);
+    public void AddHostInference(TimeSpan time, int images) => Add(ref _hostInferenceTicks, ref _hostInferred, time, images);
 
     /// <summary>Each stage: images through it, and total time in it.</summary>
     public IReadOnlyList<(string Stage, long Images, TimeSpan Time)> Snapshot() =>
@@ -25,6 +29,8 @@ public sealed class GpuStageTimes
         ("resize + crop (NPP)", Interlocked.Read(ref _resized), TimeSpan.FromTicks(Interlocked.Read(ref _resizeTicks))),
         ("CPU fallback decode + resize (OpenCV, all threads)", Interlocked.Read(ref _fallback), TimeSpan.FromTicks(Interlocked.Read(ref _fallbackTicks))),
         ("normalise + inference (ONNX Runtime CUDA, IO binding)", Interlocked.Read(ref _inferred), TimeSpan.FromTicks(Interlocked.Read(ref _inferenceTicks))),
+        ("read + decode + preprocess (CPU path, OpenCV, per chunk)", Interlocked.Read(ref _prepared), TimeSpan.FromTicks(Interlocked.Read(ref _prepareTicks))),
+        ("inference (CPU path: ONNX Runtime on host buffers, per chunk)", Interlocked.Read(ref _hostInferred), TimeSpan.FromTicks(Interlocked.Read(ref _hostInferenceTicks))),
     ];
 
     public void Reset()
@@ -35,6 +41,8 @@ public sealed class GpuStageTimes
         Interlocked.Exchange(ref _resizeTicks, 0); Interlocked.Exchange(ref _resized, 0);
         Interlocked.Exchange(ref _fallbackTicks, 0); Interlocked.Exchange(ref _fallback, 0);
         Interlocked.Exchange(ref _inferenceTicks, 0); Interlocked.Exchange(ref _inferred, 0);
+        Interlocked.Exchange(ref _prepareTicks, 0); Interlocked.Exchange(ref _prepared, 0);
+        Interlocked.Exchange(ref _hostInferenceTicks, 0); Interlocked.Exchange(ref _hostInferred, 0);
     }
 
     private static void Add(ref long ticks, ref long images, TimeSpan time, int count)
