@@ -10,8 +10,9 @@ namespace ImageSearch.Pipeline.Indexer;
 /// </summary>
 public sealed class IndexImageGroupsConsumer(BatchIndexing indexing) : IConsumer<Batch<ImageEmbeddedGroup>>
 {
+    // A foreign or broken producer may send a group without images, or with empty entries: those hold no image to index.
     public Task Consume(ConsumeContext<Batch<ImageEmbeddedGroup>> context) =>
-        indexing.IndexAsync(context, context.Message.SelectMany(m => m.Message.Images ?? []));
+        indexing.IndexAsync(context, context.Message.SelectMany(m => m.Message.Images ?? []).OfType<ImageEmbedded>());
 }
 
 /// <summary>

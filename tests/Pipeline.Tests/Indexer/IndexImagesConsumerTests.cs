@@ -75,6 +75,21 @@ public sealed class IndexImagesConsumerTests(RabbitMqFixture rabbit)
     }
 
     [Fact]
+    public async Task AGroupWithoutImagesOrWithEmptyEntriesIsNotAFault()
+    {
+        // As a foreign or broken producer might send them: JSON nulls where the contract has none.
+        var (broker, folder) = await QueueAsync(rabbit, [new ImageEmbeddedGroup(null!), new ImageEmbeddedGroup([null!, Embedded(1), null!])]);
+        using var _ = folder;
+        var store = new RecordingVectorStore();
+
+        await using var indexer = await TestHosts.StartIndexerAsync(broker, store, Settings(Journal(folder)));
+        await Eventually.HoldsAsync(() => store.Records("images").Count == 1, "the one real vector is stored");
+        await Eventually.HoldsAsync(async () => await broker.CountAsync(QueueNames.IndexImageGroup, Cancel) == 0, "both groups are taken");
+
+        Assert.Null(await ErrorQueueAsync(broker));
+    }
+
+    [Fact]
     public async Task DuplicatesInABatchAndRedeliveredBatchesDoNotDuplicateRecords()
     {
         // Ids 3, 5 and 7 appear twice in the batch (the later copy must win; 7's copy names the default collection
