@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageSearch.Embedding.Tests;
 
@@ -56,6 +57,25 @@ public sealed class ImageEmbedderTests(EmbedderFixture fixture)
 
         for (var i = 0; i < files.Count; i++)
             Assert.Equal(fromFiles[i].Vector!, fromBytes[i].Vector!);
+    }
+
+    [Fact]
+    public async Task TheCpuPathTimesPreparationAndInferenceOfEachChunk()
+    {
+        // An embedder of its own: the shared one's times add up whatever the tests beside this one embed.
+        using var embedder = new ImageEmbedder(fixture.Options, fixture.Decoder, NullLogger<ImageEmbedder>.Instance);
+        var files = SharedData.ImageNet100Files.Take(5).Append(Path.Combine(fixture.Scratch, "missing.jpg")).ToList();
+
+        await embedder.EmbedFilesAsync(files, TestContext.Current.CancellationToken);
+
+        var stages = embedder.Times.Snapshot().Where(s => s.Images > 0).ToDictionary(s => s.Stage, s => (s.Images, s.Time));
+        Assert.Equal(2, stages.Count); // no GPU stage ran
+        var (prepared, preparing) = stages.Single(s => s.Key.StartsWith("read + decode + preprocess")).Value;
+        var (inferred, inferring) = stages.Single(s => s.Key.StartsWith("inference")).Value;
+        Assert.Equal((6L, 5L), (prepared, inferred)); // every image is prepared, only the good ones reach the model
+        Assert.True(preparing > TimeSpan.Zero && inferring > TimeSpan.Zero);
+        embedder.Times.Reset();
+        Assert.All(embedder.Times.Snapshot(), s => Assert.Equal((0L, TimeSpan.Zero), (s.Images, s.Time)));
     }
 
     [Fact]
