@@ -23,7 +23,8 @@ internal sealed class PipelineGauges(
     IOptions<QueryApiOptions> options,
     ILogger<PipelineGauges> logger) : IHostedService
 {
-    private static readonly string[] Queues = [QueueNames.EmbedImage, QueueNames.EmbedImageGroup, QueueNames.IndexImage, QueueNames.IndexImageGroup];
+    // The queues of the pipeline's stages (the dead-letter queue is counted in the journal instead).
+    private static readonly string[] Queues = ErrorQueue.All.Where(q => q.Stage is not null).Select(q => q.Source).ToArray();
 
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private DateTime _refreshedAt = DateTime.MinValue;

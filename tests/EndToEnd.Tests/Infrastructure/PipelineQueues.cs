@@ -1,10 +1,11 @@
-using ImageSearch.Contracts;
+using ImageSearch.DeadLetters.ErrorQueues;
 
 namespace ImageSearch.EndToEnd.Tests;
 
 public static class PipelineQueues
 {
-    private static readonly string[] Queues = [QueueNames.EmbedImage, QueueNames.EmbedImageGroup, QueueNames.IndexImage, QueueNames.IndexImageGroup, QueueNames.DeadLetters];
+    // Every queue a pipeline consumer reads: the sources of the pipeline's error queues.
+    private static readonly string[] Queues = ErrorQueue.All.Select(q => q.Source).ToArray();
 
     /// <summary>
     /// True when no pipeline queue holds a message, ready or delivered and unacknowledged. Each stage publishes its outputs
