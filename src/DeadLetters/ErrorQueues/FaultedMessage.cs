@@ -41,7 +41,7 @@ public sealed record FaultedMessage(
         using var envelope = Parse(delivery.Body); // null when not JSON: the headers still say why it faulted
         var root = envelope?.RootElement;
         var message = root?.TryGetProperty("message", out var m) == true && m.ValueKind == JsonValueKind.Object ? m : (JsonElement?)null;
-        // A group (EmbedImageGroup) is shown by its first image.
+        // A group (EmbedImageGroup, ImageEmbeddedGroup) is shown by its first image.
         if (message?.TryGetProperty("images", out var images) == true && images.ValueKind == JsonValueKind.Array && images.GetArrayLength() > 0)
             message = images[0];
         return new FaultedMessage(

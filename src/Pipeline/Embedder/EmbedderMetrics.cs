@@ -24,7 +24,7 @@ internal static class EmbedderMetrics
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.01, 2, 14) });
 
     public static readonly Gauge PausedForBacklog = Metrics.CreateGauge(
-        "imagesearch_embedder_paused_for_backlog", "1 while this embedder has paused embed-image because index-image holds more than Embedder:MaxIndexBacklog messages.");
+        "imagesearch_embedder_paused_for_backlog", "1 while this embedder has paused its embed queues because the index queues hold more than Embedder:MaxIndexBacklog vectors.");
 
     /// <summary>Defines the metrics at start, with a zero series per dead-letter reason.</summary>
     public static void Initialize() => ReasonSeries.StartAtZero(DeadLetters);

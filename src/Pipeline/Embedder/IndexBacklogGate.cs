@@ -36,7 +36,7 @@ public sealed class IndexBacklogGate(
     /// <summary>Vectors waiting for the indexers: the single ones, plus the groups at the largest group size seen.</summary>
     private long Backlog(long singles, long groups) => singles + groups * Volatile.Read(ref _largestGroup);
 
-    /// <summary>Whether the embed queue should be paused, given whether it is and the depth of the index queue.</summary>
+    /// <summary>Whether the embed queues should be paused, given whether they are and the vectors waiting in the index queues.</summary>
     /// <param name="max">The bound; 0 never pauses.</param>
     public static bool ShouldPause(bool paused, long backlog, int max) =>
         max > 0 && (paused ? backlog > max / 2 : backlog >= max);
