@@ -63,7 +63,10 @@ internal sealed class OnnxFeatureExtractor : IDisposable
     /// <summary>Test seam: called with each run's image count before the model runs; an exception thrown there fails that run.</summary>
     internal Action<int>? BeforeRun { get; set; }
 
-    /// <summary>Runs the model on the first <paramref name="batch"/> images of <paramref name="input"/>.</summary>
+    /// <summary>
+    /// Runs the model on the first <paramref name="batch"/> images of <paramref name="input"/>; on the CUDA provider the run is
+    /// padded (<see cref="PaddedRun"/>) into the room <paramref name="input"/> and <paramref name="output"/> have.
+    /// </summary>
     /// <param name="input">batch × 3 × height × width floats, NCHW.</param>
     /// <param name="output">Receives batch × <see cref="FeatureLength"/> floats.</param>
     public void Run(float[] input, float[] output, int batch) => OutOfMemoryRetry.Run(batch, (start, count) =>
@@ -71,11 +74,14 @@ internal sealed class OnnxFeatureExtractor : IDisposable
         BeforeRun?.Invoke(count);
         var inputShape = (long[])_inputShape.Clone();
         var outputShape = (long[])_outputShape.Clone();
-        inputShape[0] = outputShape[0] = count;
         var imageLength = (int)(inputShape.Skip(1).Aggregate(1L, (a, b) => a * b));
-        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(start * imageLength, count * imageLength), inputShape);
-        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(start * FeatureLength, count * FeatureLength), outputShape);
+        var room = Math.Min(input.Length / imageLength, output.Length / FeatureLength) - start;
+        var run = new PaddedRun(output, start, count, room, FeatureLength, pad: Provider == ExecutionProvider.Cuda);
+        inputShape[0] = outputShape[0] = run.Size;
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(start * imageLength, run.Size * imageLength), inputShape);
+        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, run.Vectors, outputShape);
         _session.Run(_runOptions, _inputNames, [inputValue], _outputNames, [outputValue]);
+        run.Complete();
     }, _logger);
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Numerics;
 using ImageSearch.Embedding.Gpu;
 using ImageSearch.Embedding.Imaging;
 using ImageSearch.Embedding.Model;
@@ -47,27 +46,23 @@ internal sealed class PixelBatchExtractor : IDisposable
 
     /// <summary>
     /// Runs the model on the first <paramref name="batch"/> images at <paramref name="pixels"/> (GPU memory, NHWC uint8 BGR,
-    /// room for <see cref="EmbeddingOptions.MaxBatchSize"/> images). Runs are padded to a power of two (within that room):
-    /// cuDNN searches convolution algorithms for every new batch size, which stalled the pipeline for up to a second each
-    /// time its time limit cut a batch of another size (seen on the H200); padding leaves at most one size per power of two.
+    /// room for <see cref="EmbeddingOptions.MaxBatchSize"/> images), padded (<see cref="PaddedRun"/>).
     /// </summary>
     public void Run(IntPtr pixels, float[] output, int batch) => OutOfMemoryRetry.Run(batch, (start, count) =>
     {
-        var padded = (int)Math.Min(BitOperations.RoundUpToPowerOf2((uint)count), (uint)Math.Max(count, _capacity - start));
+        var run = new PaddedRun(output, start, count, _capacity - start, FeatureLength);
         var inputShape = (long[])_inputShape.Clone();
         var outputShape = (long[])_outputShape.Clone();
-        inputShape[0] = outputShape[0] = padded;
-        var vectors = padded == count ? output.AsMemory(start * FeatureLength, count * FeatureLength) : new float[padded * FeatureLength];
+        inputShape[0] = outputShape[0] = run.Size;
         using var input = OrtValue.CreateTensorValueWithData(_gpuMemory, TensorElementType.UInt8, inputShape,
-            pixels + (nint)(start * _imageBytes), padded * _imageBytes);
-        using var result = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, vectors, outputShape);
+            pixels + (nint)(start * _imageBytes), run.Size * _imageBytes);
+        using var result = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, run.Vectors, outputShape);
         using var binding = _session.CreateIoBinding();
         binding.BindInput(PixelInputGraph.Input, input);
         binding.BindOutput(_output, result); // host memory: the run returns once the vectors are there
         CudaRuntime.RelaxCaptureMode();
         _session.RunWithBinding(_runOptions, binding);
-        if (padded != count)
-            vectors[..(count * FeatureLength)].CopyTo(output.AsMemory(start * FeatureLength));
+        run.Complete();
     }, _logger);
 
     public void Dispose()
