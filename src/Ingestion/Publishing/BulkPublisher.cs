@@ -6,7 +6,7 @@ namespace ImageSearch.Ingestion.Publishing;
 
 /// <summary>
 /// Streams a source onto the bus as <see cref="EmbedImage"/> messages, or <see cref="EmbedImageGroup"/> messages of
-/// <see cref="BulkPublishOptions.ImagesPerMessage"/> images: batches of <see cref="BulkPublishOptions.BatchSize"/> images,
+/// <see cref="BulkPublishOptions.ImagesPerMessage"/> images: batches of <see cref="BulkPublishOptions.ImagesPerBatch"/> images,
 /// each published as a whole and counted as published only once the broker has confirmed every message of it, with at most
 /// <see cref="BulkPublishOptions.MaxBatchesInFlight"/> batches awaiting confirms. Memory does not grow with the source.
 /// Positions (<see cref="PositionRange"/>) say exactly what was published; a <see cref="CheckpointWriter"/> records the
@@ -40,7 +40,7 @@ public sealed class BulkPublisher(IPublishEndpoint? publishEndpoint)
         using var abandon = new CancellationTokenSource();
         await using var graceOnCancel = cancellationToken.Register(() => abandon.CancelAfter(ConfirmGrace));
         var inFlight = new List<Task>(options.MaxBatchesInFlight);
-        var batch = new List<EmbedImage>(options.BatchSize);
+        var batch = new List<EmbedImage>(options.ImagesPerBatch);
         long position = 0, segmentStart = start + 1;
         string? segmentFirstItem = null, lastItem = null;
         var cancelled = false;
@@ -65,12 +65,12 @@ public sealed class BulkPublisher(IPublishEndpoint? publishEndpoint)
                     continue;
                 }
                 batch.Add(ToMessage((SourceImage)item, options));
-                if (batch.Count < options.BatchSize)
+                if (batch.Count < options.ImagesPerBatch)
                     continue;
                 if (inFlight.Count == options.MaxBatchesInFlight) // waiting for room ends at an interrupt too
                     inFlight.Remove(await Task.WhenAny(inFlight).WaitAsync(cancellationToken));
                 inFlight.Add(PublishBatchAsync(batch, options.ImagesPerMessage, new PositionRange(segmentStart, position, segmentFirstItem, location), tally, ledger, checkpoint, abandon.Token));
-                (batch, segmentStart, segmentFirstItem) = (new List<EmbedImage>(options.BatchSize), position + 1, null);
+                (batch, segmentStart, segmentFirstItem) = (new List<EmbedImage>(options.ImagesPerBatch), position + 1, null);
             }
             if (position < start)
                 throw Changed(resumeFrom!, $"it has only {position:N0} items now");

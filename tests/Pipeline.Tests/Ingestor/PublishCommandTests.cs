@@ -57,6 +57,22 @@ public sealed class PublishCommandTests(RabbitMqFixture rabbit)
     }
 
     [Fact]
+    public async Task GroupsStayWholeWhenTheBatchSizeIsNotAMultipleOfThem()
+    {
+        var broker = rabbit.NewBroker();
+
+        // Batches of 10 cut into groups of 4 would give 4, 4, 2 again and again: the embedders' runs would keep changing size.
+        var result = await IngestorProcess.RunAsync(broker.Settings, "publish", SharedData.ImageNet100, "--batch-size", "10", "--group", "4");
+        var groups = await broker.DrainAsync<EmbedImageGroup>(QueueNames.EmbedImageGroup, Cancel);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Published 100 images", result.Output);
+        Assert.Equal(25, groups.Count);
+        Assert.All(groups, g => Assert.Equal(4, g.Images.Count));
+        Assert.Equal(SharedData.ImageNet100Files, groups.SelectMany(g => g.Images).Select(i => i.Path).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task PublishedGlobSendsOnlyMatchingFiles()
     {
         var broker = rabbit.NewBroker();
