@@ -21,6 +21,7 @@ internal sealed class OnnxFeatureExtractor : IDisposable
     private readonly long[] _outputShape; // [batch, features...]
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Height, int Width), (int, int)> _cells = new();
     private readonly ILogger _logger;
+    private readonly int _capacity; // images a run may be padded to: the configured batch, though pooled buffers hold more
 
     /// <param name="featureMap">
     /// Output the model's last convolutional block (<see cref="ModelDescriptor.FeatureMap"/>) at any input size instead of
@@ -28,7 +29,7 @@ internal sealed class OnnxFeatureExtractor : IDisposable
     /// </param>
     public OnnxFeatureExtractor(ModelDescriptor model, EmbeddingOptions options, ILogger logger, bool featureMap = false)
     {
-        _logger = logger;
+        (_logger, _capacity) = (logger, options.MaxBatchSize);
         var (bytes, rewritten) = ModelVariants.Load(model, options.Precision, featureMap);
         var outputName = featureMap ? model.FeatureMap! : model.Output;
         (_session, Provider) = CreateSession(bytes, options, logger);
@@ -65,7 +66,8 @@ internal sealed class OnnxFeatureExtractor : IDisposable
 
     /// <summary>
     /// Runs the model on the first <paramref name="batch"/> images of <paramref name="input"/>; on the CUDA provider the run is
-    /// padded (<see cref="PaddedRun"/>) into the room <paramref name="input"/> and <paramref name="output"/> have.
+    /// padded (<see cref="PaddedRun"/>) up to <see cref="EmbeddingOptions.MaxBatchSize"/> images, as far as <paramref name="input"/>
+    /// and <paramref name="output"/> have room.
     /// </summary>
     /// <param name="input">batch × 3 × height × width floats, NCHW.</param>
     /// <param name="output">Receives batch × <see cref="FeatureLength"/> floats.</param>
@@ -75,7 +77,7 @@ internal sealed class OnnxFeatureExtractor : IDisposable
         var inputShape = (long[])_inputShape.Clone();
         var outputShape = (long[])_outputShape.Clone();
         var imageLength = (int)(inputShape.Skip(1).Aggregate(1L, (a, b) => a * b));
-        var room = Math.Min(input.Length / imageLength, output.Length / FeatureLength) - start;
+        var room = Math.Min(_capacity, Math.Min(input.Length / imageLength, output.Length / FeatureLength)) - start;
         var run = new PaddedRun(output, start, count, room, FeatureLength, pad: Provider == ExecutionProvider.Cuda);
         inputShape[0] = outputShape[0] = run.Size;
         using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(start * imageLength, run.Size * imageLength), inputShape);
