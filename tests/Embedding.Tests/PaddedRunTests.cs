@@ -17,6 +17,7 @@ public sealed class PaddedRunTests
 
         Assert.Equal(size, run.Size);
         Assert.Equal(size * 2, run.Vectors.Length);
+        Assert.Equal([size, 3, 4], run.Shape([1, 3, 4]));
     }
 
     [Fact]

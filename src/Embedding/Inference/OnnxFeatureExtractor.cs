@@ -18,6 +18,7 @@ internal sealed class OnnxFeatureExtractor : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly long[] _inputShape;  // [batch, 3, height, width]; batch is set per run
+    private readonly int _imageLength;    // floats per image of the input
     private readonly long[] _outputShape; // [batch, features...]
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Height, int Width), (int, int)> _cells = new();
     private readonly ILogger _logger;
@@ -52,6 +53,7 @@ internal sealed class OnnxFeatureExtractor : IDisposable
         _inputNames = [model.Input];
         _outputNames = [outputName];
         _inputShape = [1, 3, model.Height, model.Width];
+        _imageLength = 3 * model.Height * model.Width;
         _outputShape = [1, .. output.Dimensions.Skip(1).Select(d => (long)d)];
         FeatureLength = featureMap ? output.Dimensions[1] : (int)_outputShape.Skip(1).Aggregate(1L, (a, b) => a * b);
     }
@@ -74,14 +76,11 @@ internal sealed class OnnxFeatureExtractor : IDisposable
     public void Run(float[] input, float[] output, int batch) => OutOfMemoryRetry.Run(batch, (start, count) =>
     {
         BeforeRun?.Invoke(count);
-        var inputShape = (long[])_inputShape.Clone();
-        var outputShape = (long[])_outputShape.Clone();
-        var imageLength = (int)(inputShape.Skip(1).Aggregate(1L, (a, b) => a * b));
-        var room = Math.Min(_capacity, Math.Min(input.Length / imageLength, output.Length / FeatureLength)) - start;
+        var room = Math.Min(_capacity, Math.Min(input.Length / _imageLength, output.Length / FeatureLength)) - start;
         var run = new PaddedRun(output, start, count, room, FeatureLength, pad: Provider == ExecutionProvider.Cuda);
-        inputShape[0] = outputShape[0] = run.Size;
-        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(start * imageLength, run.Size * imageLength), inputShape);
-        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, run.Vectors, outputShape);
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
+            input.AsMemory(start * _imageLength, run.Size * _imageLength), run.Shape(_inputShape));
+        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, run.Vectors, run.Shape(_outputShape));
         _session.Run(_runOptions, _inputNames, [inputValue], _outputNames, [outputValue]);
         run.Complete();
     }, _logger);

@@ -27,6 +27,9 @@ internal readonly struct PaddedRun
     /// <summary>Images the model runs on: the real ones, then whatever the input holds after them.</summary>
     public int Size { get; }
 
+    /// <summary>A copy of <paramref name="shape"/> (batch first) with the batch set to <see cref="Size"/>.</summary>
+    public long[] Shape(long[] shape) => [Size, .. shape.AsSpan(1)];
+
     /// <summary>Where the model writes the vectors of all <see cref="Size"/> images.</summary>
     public Memory<float> Vectors { get; }
 

@@ -51,12 +51,9 @@ internal sealed class PixelBatchExtractor : IDisposable
     public void Run(IntPtr pixels, float[] output, int batch) => OutOfMemoryRetry.Run(batch, (start, count) =>
     {
         var run = new PaddedRun(output, start, count, _capacity - start, FeatureLength);
-        var inputShape = (long[])_inputShape.Clone();
-        var outputShape = (long[])_outputShape.Clone();
-        inputShape[0] = outputShape[0] = run.Size;
-        using var input = OrtValue.CreateTensorValueWithData(_gpuMemory, TensorElementType.UInt8, inputShape,
+        using var input = OrtValue.CreateTensorValueWithData(_gpuMemory, TensorElementType.UInt8, run.Shape(_inputShape),
             pixels + (nint)(start * _imageBytes), run.Size * _imageBytes);
-        using var result = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, run.Vectors, outputShape);
+        using var result = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, run.Vectors, run.Shape(_outputShape));
         using var binding = _session.CreateIoBinding();
         binding.BindInput(PixelInputGraph.Input, input);
         binding.BindOutput(_output, result); // host memory: the run returns once the vectors are there
