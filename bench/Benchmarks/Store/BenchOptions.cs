@@ -32,6 +32,7 @@ internal sealed record BenchOptions(
             M = arguments.Integer("m", defaults.M),
             EfConstruction = arguments.Integer("ef-construction", defaults.EfConstruction),
             Dimensions = arguments.Integer("graph-dimensions", defaults.Dimensions),
+            ShardRows = arguments.Integer("shard-rows", defaults.ShardRows),
             EfSearch = ef,
             Rerank = rerank,
             Quantization = Enum.Parse<HnswQuantization>(arguments.Get("quantization", defaults.Quantization.ToString()), ignoreCase: true),

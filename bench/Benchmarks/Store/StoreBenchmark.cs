@@ -17,7 +17,7 @@ namespace ImageSearch.Benchmarks.Store;
 /// The exact neighbours come from a first pass over the same generated vectors, so the ingest pass times only ingest.
 /// Options: --sizes 100000,250000,500000,1000000 --data structured(,random) --queries 200 --batch 1000 --window 10000 --catch-up 900 --rate 0 --dimension 512
 ///          --reopen 128,256:8 (ef[:rerank] settings measured on the finished graph)
-///          --threshold 20000 --m/--ef-construction/--ef/--quantization/--rerank/--graph-dimensions (default: HnswOptions) --section store
+///          --threshold 20000 --m/--ef-construction/--ef/--quantization/--rerank/--graph-dimensions/--shard-rows (default: HnswOptions) --section store
 /// </summary>
 public sealed class StoreBenchmark : IBenchmark
 {
@@ -97,7 +97,8 @@ public sealed class StoreBenchmark : IBenchmark
             Console.WriteLine($"[{vectors.Kind}] ef={setting.EfSearch} rerank={setting.Rerank}: p50 {search.Latency.P50:F2} ms p95 {search.Latency.P95:F2} ms recall {search.Recall:F3}");
         }
         var projected = Directory.EnumerateFiles(directory, "*.projection").Any();
-        tail += projected ? $" The graph held {o.Hnsw.Dimensions}-d projections." : " The graph held whole vectors.";
+        tail += projected ? $" The graph held {o.Hnsw.Dimensions}-d projections" : " The graph held whole vectors";
+        tail += $", in {Directory.EnumerateFiles(directory, "*.usearch").Count()} shard(s).";
         Directory.Delete(directory, recursive: true);
         return StoreReport.Section(o, vectors.Kind, curve, checkpoints, latencies, tail);
     }

@@ -33,7 +33,7 @@ internal static class StoreReport
             `dotnet run -c Release --project bench/Benchmarks -- store{(o.Rate > 0 ? $" --rate {o.Rate}" : "")}`. One new store, {o.Dimension}-d unit vectors upserted in batches of {o.Batch:N0}
             (one SQLite transaction each, WAL synchronous={new EmbeddedStoreOptions().Synchronous.ToString().ToUpperInvariant()}: acknowledged = fsynced),
             {how}. Rows are searchable as soon as the upsert returns: the graph builder
-            adds them to the HNSW graph in the background (from {o.Threshold:N0} rows; M={h.M}, efConstruction={h.EfConstruction}, ef={h.EfSearch},
+            adds them to the HNSW graph in the background (from {o.Threshold:N0} rows; {(h.ShardRows > 0 ? $"shards of up to {h.ShardRows:N0} rows, searched in parallel; " : "")}M={h.M}, efConstruction={h.EfConstruction}, ef={h.EfSearch},
             graph vectors {(h.Dimensions > 0 && h.Dimensions < o.Dimension ? $"projected onto {h.Dimensions} principal directions, " : "")}{h.Quantization}, {h.Rerank}×k candidates re-ranked with exact float32 distances), and until then a search scans them exactly.
             Search: {search}; queries are not in the data; recall@10 against exact neighbours found by brute force
             over the generated vectors. `structured` = 32-d latent + 10 % noise, like real embeddings; `random` = i.i.d. directions (worst case).

@@ -1,6 +1,6 @@
 namespace ImageSearch.VectorStore.Embedded;
 
-/// <summary>A batch of growing rows copied out for the graph: ids, the versions they had, and their vectors.</summary>
+/// <summary>A batch of growing rows copied out for one graph shard: ids, the versions they had, and their vectors.</summary>
 internal sealed record GraphWork(HnswGraph Graph, long[] Ids, long[] Versions, float[] Vectors, int Dimension)
 {
     public ReadOnlySpan<float> VectorAt(int i) => Vectors.AsSpan(i * Dimension, Dimension);
@@ -13,7 +13,8 @@ internal sealed partial class CollectionIndex
 
     /// <summary>
     /// Once the collection has a graph (see <see cref="EnsureGraph"/>), removes the graph entries of rows that left the sealed
-    /// segment, and copies out up to <paramref name="max"/> growing rows with room reserved for them; null when there are none.
+    /// segment, and copies out up to <paramref name="max"/> growing rows, as many as fit the shard they go into
+    /// (<see cref="ShardedGraph.OpenShard"/>), with room reserved for them; null when there are none.
     /// Returns the number of graph entries removed in <paramref name="removed"/>.
     /// </summary>
     public GraphWork? TakeGrowing(int max, out int removed)
@@ -28,9 +29,9 @@ internal sealed partial class CollectionIndex
         Write(() =>
         {
             dropped = RemoveLeftGraph(_graph!);
-            var count = Math.Min(max, Arena.Growing);
-            if (count == 0)
+            if (Arena.Growing == 0)
                 return;
+            var shard = _graph!.OpenShard(Math.Min(max, Arena.Growing), options.Hnsw.ShardRows, out var count);
             var (ids, versions, vectors) = (new long[count], new long[count], new float[count * Meta.Dimension]);
             for (var i = 0; i < count; i++)
             {
@@ -38,8 +39,7 @@ internal sealed partial class CollectionIndex
                 (ids[i], versions[i]) = (Arena.IdAt(row), Arena.VersionAt(row));
                 Arena.VectorAt(row).CopyTo(vectors.AsSpan(i * Meta.Dimension, Meta.Dimension));
             }
-            _graph!.EnsureCapacity(_graph.Count + count);
-            work = new GraphWork(_graph, ids, versions, vectors, Meta.Dimension);
+            work = new GraphWork(shard, ids, versions, vectors, Meta.Dimension);
         });
         removed = dropped;
         return work;
@@ -64,7 +64,7 @@ internal sealed partial class CollectionIndex
         {
             if (_graph is not null)
                 return;
-            _graph = HnswGraph.Create(Meta.Dimension, Meta.Metric, Meta.Hnsw, options.Hnsw.EfSearch, projection);
+            _graph = new ShardedGraph(NewShard(projection));
             if (projection is not null)
                 Arena.UseCodes(projection);
         });
@@ -93,9 +93,9 @@ internal sealed partial class CollectionIndex
     /// it holds exactly the sealed rows, each with the vector it has at that sequence. Call with no builder running; a
     /// writer may go on meanwhile, since writes only touch the arena, and their sequences are above the one returned.
     /// </summary>
-    public (HnswGraph Graph, long Sequence, int Count)? Freeze()
+    public (ShardedGraph Graph, long Sequence, int Count)? Freeze()
     {
-        (HnswGraph, long, int)? frozen = null;
+        (ShardedGraph, long, int)? frozen = null;
         Write(() =>
         {
             if (_graph is null)
@@ -110,7 +110,7 @@ internal sealed partial class CollectionIndex
     /// Adopts a graph restored from a snapshot that holds rows of this arena with their current vectors: those rows are
     /// sealed. False (and the graph is left to the caller) when the graph holds anything else, e.g. a row removed since.
     /// </summary>
-    public bool AttachRestored(HnswGraph graph)
+    public bool AttachRestored(ShardedGraph graph)
     {
         var attached = false;
         Write(() =>
@@ -131,7 +131,11 @@ internal sealed partial class CollectionIndex
         return attached;
     }
 
-    private int RemoveLeftGraph(HnswGraph graph)
+    /// <summary>Makes empty shards with the collection's parameters and <paramref name="projection"/>.</summary>
+    public Func<HnswGraph> NewShard(GraphProjection? projection) =>
+        () => HnswGraph.Create(Meta.Dimension, Meta.Metric, Meta.Hnsw, options.Hnsw.EfSearch, projection);
+
+    private int RemoveLeftGraph(ShardedGraph graph)
     {
         var removed = _leftGraph.Count(graph.Remove);
         _leftGraph.Clear();

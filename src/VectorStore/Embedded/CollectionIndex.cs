@@ -17,14 +17,14 @@ internal sealed partial class CollectionIndex(StoredCollection meta, EmbeddedSto
 
     private readonly ReaderWriterLockSlim _lock = new();
     private readonly List<long> _leftGraph = []; // sealed ids changed or removed since: their graph entries go next round
-    private HnswGraph? _graph;
+    private ShardedGraph? _graph;
     private GraphBuilder? _builder;
 
     public StoredCollection Meta { get; set; } = meta;
 
     public VectorArena Arena { get; } = new(meta.Dimension, meta.Metric);
 
-    public HnswGraph? Graph => _graph;
+    public ShardedGraph? Graph => _graph;
 
     public int Count => Read(() => Arena.Count);
 
@@ -131,18 +131,14 @@ internal sealed partial class CollectionIndex(StoredCollection meta, EmbeddedSto
     }
 
     /// <summary>
-    /// Asks the graph for <see cref="HnswOptions.Rerank"/> × k candidates and offers the sealed ones with exact float32
+    /// Asks each graph shard for <see cref="HnswOptions.Rerank"/> × k candidates and offers the sealed ones with exact float32
     /// distances from the arena: a quantised graph (F16, I8) then loses no ranking accuracy, distances match exact search,
     /// and a graph entry of a row that left the sealed segment (changed, removed, or still being added) is never used.
     /// </summary>
-    private void OfferGraphCandidates(HnswGraph graph, float[] query, TopK top, Func<long, bool>? filter)
+    private void OfferGraphCandidates(ShardedGraph graph, float[] query, TopK top, Func<long, bool>? filter)
     {
-        var fetch = top.K * Math.Max(1, options.Hnsw.Rerank);
-        var ids = new long[fetch];
-        var distances = new float[fetch];
-        var found = graph.Search(query, fetch, ids, distances, filter);
-        for (var i = 0; i < found; i++)
-            if (Arena.TryGetRow(ids[i], out var row) && row < Arena.Sealed)
+        foreach (var id in graph.Candidates(query, top.K * Math.Max(1, options.Hnsw.Rerank), filter))
+            if (Arena.TryGetRow(id, out var row) && row < Arena.Sealed)
                 top.Offer(row, Arena.DistanceTo(query, row));
     }
 

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace ImageSearch.VectorStore.Embedded;
 
 /// <summary>
-/// Saves a collection's HNSW graph beside the database and restores it at start, so a large collection does not rebuild
-/// its graph. The graph is derived state: SQLite alone holds the rows. The header records the change sequence the graph
+/// Saves a collection's HNSW graph (a file per shard) beside the database and restores it at start, so a large
+/// collection does not rebuild its graph. The graph is derived state: SQLite alone holds the rows. The header records the change sequence the graph
 /// reflects; the graph then holds only sealed rows, each with the vector it had at that sequence (rows still growing were
 /// simply not in it). At start the graph is used only when its parameters match and its sequence is not ahead of SQLite's;
 /// rows deleted or changed after it leave the graph, every other row it holds is sealed, and the rest (growing at the
@@ -14,8 +14,14 @@ namespace ImageSearch.VectorStore.Embedded;
 /// </summary>
 internal sealed class IndexSnapshot(string directory, SqliteRecordStore database, ILogger logger)
 {
+    /// <param name="GraphFile">The one graph of a snapshot saved before graphs had shards.</param>
     /// <param name="ProjectionFile">The graph's <see cref="GraphProjection"/>, for a collection whose graph holds projections.</param>
-    private sealed record Header(long Sequence, int Count, int Dimension, DistanceMetric Metric, HnswParameters Hnsw, string GraphFile, string? ProjectionFile = null);
+    /// <param name="GraphFiles">The graph's shards, in order.</param>
+    private sealed record Header(long Sequence, int Count, int Dimension, DistanceMetric Metric, HnswParameters Hnsw, string? GraphFile,
+        string? ProjectionFile = null, string[]? GraphFiles = null)
+    {
+        public string[] Shards => GraphFiles ?? (GraphFile is null ? [] : [GraphFile]);
+    }
 
     /// <summary>
     /// Writes the graph under a new file name, then atomically replaces the header that points at it; returns the
@@ -27,16 +33,18 @@ internal sealed class IndexSnapshot(string directory, SqliteRecordStore database
             return null; // no graph, or the newest snapshot already holds it (same sequence, same rows sealed)
         var meta = index.Meta;
         var stem = $"{meta.Name}.{sequence}.{DateTime.UtcNow.Ticks}";
-        var (graphFile, projectionFile) = ($"{stem}.usearch", graph.Projection is null ? null : $"{stem}.projection");
-        graph.Save(Path.Combine(directory, graphFile));
+        var graphFiles = graph.Shards.Select((_, i) => $"{stem}.{i}.usearch").ToArray();
+        var projectionFile = graph.Projection is null ? null : $"{stem}.projection";
+        for (var i = 0; i < graphFiles.Length; i++)
+            graph.Shards[i].Save(Path.Combine(directory, graphFiles[i]));
         if (projectionFile is not null)
             graph.Projection!.Save(Path.Combine(directory, projectionFile));
-        var header = new Header(sequence, count, meta.Dimension, meta.Metric, meta.Hnsw, graphFile, projectionFile);
+        var header = new Header(sequence, count, meta.Dimension, meta.Metric, meta.Hnsw, null, projectionFile, graphFiles);
         var headerFile = HeaderFile(meta.Name);
         File.WriteAllText(headerFile + ".tmp", JsonSerializer.Serialize(header));
         File.Move(headerFile + ".tmp", headerFile, overwrite: true);
         foreach (var old in SnapshotFiles(meta.Name))
-            if (Path.GetFileName(old) is var name && name != graphFile && name != projectionFile)
+            if (Path.GetFileName(old) is var name && !graphFiles.Contains(name) && name != projectionFile)
                 File.Delete(old);
         index.Snapshot = (sequence, count);
         logger.LogInformation("Saved HNSW snapshot of {Collection}: {Count} rows at sequence {Sequence}", meta.Name, count, sequence);
@@ -50,7 +58,7 @@ internal sealed class IndexSnapshot(string directory, SqliteRecordStore database
         var headerFile = HeaderFile(meta.Name);
         if (!File.Exists(headerFile))
             return false;
-        HnswGraph? graph = null;
+        ShardedGraph? graph = null;
         try
         {
             var header = JsonSerializer.Deserialize<Header>(File.ReadAllText(headerFile));
@@ -58,7 +66,7 @@ internal sealed class IndexSnapshot(string directory, SqliteRecordStore database
                 : header.Sequence > meta.LastSequence ? $"snapshot sequence {header.Sequence} is ahead of the database's {meta.LastSequence}"
                 : header.Sequence < meta.DeletionsKeptAfter ? $"deletions up to sequence {meta.DeletionsKeptAfter} were forgotten after a newer snapshot, which is lost"
                 : header.Dimension != meta.Dimension || header.Metric != meta.Metric || header.Hnsw != meta.Hnsw ? "built with other parameters"
-                : !File.Exists(Path.Combine(directory, header.GraphFile)) ? "graph file missing"
+                : header.Shards.Length == 0 || !header.Shards.All(f => File.Exists(Path.Combine(directory, f))) ? "graph file missing"
                 : header.ProjectionFile is not null && !File.Exists(Path.Combine(directory, header.ProjectionFile)) ? "projection file missing"
                 : null;
             if (reason is not null)
@@ -67,7 +75,18 @@ internal sealed class IndexSnapshot(string directory, SqliteRecordStore database
                 return false;
             }
             var projection = header!.ProjectionFile is { } file ? GraphProjection.Load(Path.Combine(directory, file)) : null;
-            graph = HnswGraph.Load(Path.Combine(directory, header.GraphFile), meta.Dimension, meta.Metric, meta.Hnsw, efSearch, projection);
+            var shards = new List<HnswGraph>();
+            try
+            {
+                foreach (var shard in header.Shards)
+                    shards.Add(HnswGraph.Load(Path.Combine(directory, shard), meta.Dimension, meta.Metric, meta.Hnsw, efSearch, projection));
+            }
+            catch
+            {
+                shards.ForEach(s => s.Dispose());
+                throw;
+            }
+            graph = new ShardedGraph(index.NewShard(projection), shards);
             var left = database.DeletedAfter(meta.Name, header.Sequence).Count(graph.Remove);
             database.ReadRecords(meta.Name, header.Sequence, (id, _, _, _) => left += graph.Remove(id) ? 1 : 0);
             if (!index.AttachRestored(graph))
