@@ -18,8 +18,14 @@ internal sealed class GraphBuilder : IDisposable
     private const int SequentialRows = 2_000; // concurrent adds into a near-empty graph can leave nodes poorly linked
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1), AfterFailure = TimeSpan.FromSeconds(5);
 
-    /// <summary>USearch has one context per thread slot (<see cref="HnswGraph"/> reserves more than cores); never use more.</summary>
-    private static readonly ParallelOptions GraphThreads = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+    /// <summary>
+    /// USearch has one context per thread slot (<see cref="HnswGraph"/> reserves more than cores); never use more. The adds
+    /// run at low priority, as the builder's own thread does, so searches get the cores first (<see cref="LowPriorityThreads"/>).
+    /// </summary>
+    private static readonly ParallelOptions GraphThreads = new()
+    {
+        MaxDegreeOfParallelism = Environment.ProcessorCount, TaskScheduler = LowPriorityThreads.Shared,
+    };
 
     private readonly CollectionIndex _index;
     private readonly EmbeddedStoreOptions _options;
@@ -53,6 +59,7 @@ internal sealed class GraphBuilder : IDisposable
 
     private void Run()
     {
+        LowPriorityThreads.LowerCurrentThread();
         var token = _stop.Token;
         while (!token.IsCancellationRequested)
         {

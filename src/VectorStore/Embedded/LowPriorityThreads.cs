@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace ImageSearch.VectorStore.Embedded;
+
+/// <summary>
+/// Threads of their own, at a lower CPU priority (nice +10 on Linux), for the graph builders' adds. A search runs on a
+/// request thread at normal priority, so where the builder has every core busy the scheduler gives a search its core at
+/// once instead of sharing it: building slows while searches run, searches do not wait for building. The builder
+/// catches up between searches; under searches that keep every core busy it falls behind and the rows it has not reached
+/// are scanned (<see cref="CollectionIndex"/>), never lost. Elsewhere than Linux the threads run at normal priority.
+/// </summary>
+internal sealed partial class LowPriorityThreads : TaskScheduler
+{
+    private const int Nice = 10;
+    private const int PrioProcess = 0; // with a thread id, setpriority applies to that thread alone on Linux
+
+    private readonly BlockingCollection<Task> _queue = [];
+
+    private LowPriorityThreads(int count)
+    {
+        for (var i = 0; i < count; i++)
+            new Thread(Work) { IsBackground = true, Name = "graph builder worker" }.Start();
+        MaximumConcurrencyLevel = count;
+    }
+
+    /// <summary>One per core, shared by every collection's builder.</summary>
+    public static LowPriorityThreads Shared { get; } = new(Environment.ProcessorCount);
+
+    public override int MaximumConcurrencyLevel { get; }
+
+    /// <summary>Lowers the calling thread's priority; where that fails (or off Linux) it keeps running as it was.</summary>
+    public static void LowerCurrentThread()
+    {
+        if (OperatingSystem.IsLinux())
+            _ = SetPriority(PrioProcess, GetThreadId(), Nice);
+    }
+
+    protected override void QueueTask(Task task) => _queue.Add(task);
+
+    // Never on the caller's thread: a task queued here is meant to run at low priority.
+    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+    protected override IEnumerable<Task> GetScheduledTasks() => _queue.ToArray();
+
+    private void Work()
+    {
+        LowerCurrentThread();
+        foreach (var task in _queue.GetConsumingEnumerable())
+            TryExecuteTask(task);
+    }
+
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    private static partial int GetThreadId();
+
+    [LibraryImport("libc", EntryPoint = "setpriority")]
+    private static partial int SetPriority(int which, int who, int priority);
+}
