@@ -5,12 +5,13 @@ namespace ImageSearch.VectorStore.Embedded;
 
 /// <summary>
 /// Saves a collection's HNSW graph (a file per shard) beside the database and restores it at start, so a large
-/// collection does not rebuild its graph. The graph is derived state: SQLite alone holds the rows. The header records the change sequence the graph
-/// reflects; the graph then holds only sealed rows, each with the vector it had at that sequence (rows still growing were
-/// simply not in it). At start the graph is used only when its parameters match and its sequence is not ahead of SQLite's;
-/// rows deleted or changed after it leave the graph, every other row it holds is sealed, and the rest (growing at the
-/// save, or changed since) are indexed again in the background. A snapshot holding anything else is not used.
-/// Only the writer saves (from its builder thread, or on shutdown once the builder stopped); followers only restore.
+/// collection does not rebuild its graph. The graph is derived state: SQLite alone holds the rows. The header records
+/// the change sequence the graph reflects; the graph then holds only sealed rows, each with the vector it had at that
+/// sequence (rows still growing were simply not in it). At start the graph is used only when its parameters match and
+/// its sequence is not ahead of SQLite's; rows deleted or changed after it leave the graph, every other row it holds is
+/// sealed, and the rest (growing at the save, or changed since) are indexed again in the background. A snapshot holding
+/// anything else is not used. Only the writer saves (from its builder thread, or on shutdown once the builder stopped);
+/// followers only restore.
 /// </summary>
 internal sealed class IndexSnapshot(string directory, SqliteRecordStore database, ILogger logger)
 {
@@ -24,7 +25,7 @@ internal sealed class IndexSnapshot(string directory, SqliteRecordStore database
     }
 
     /// <summary>
-    /// Writes the graph under a new file name, then atomically replaces the header that points at it; returns the
+    /// Writes each shard under a new file name, then atomically replaces the header that points at them; returns the
     /// sequence the snapshot reflects (deletions up to it are no longer needed), or null when there is no graph yet.
     /// </summary>
     public long? Save(CollectionIndex index)

@@ -5,9 +5,9 @@ namespace ImageSearch.VectorStore.Embedded;
 
 /// <summary>
 /// Threads of their own, at a lower CPU priority (nice +10 on Linux), for the graph builders' adds. A search runs on a
-/// request thread at normal priority, so where the builder has every core busy the scheduler gives a search its core at
-/// once instead of sharing it: building slows while searches run, searches do not wait for building. The builder
-/// catches up between searches; under searches that keep every core busy it falls behind and the rows it has not reached
+/// request thread at normal priority, so where the builder keeps every core busy the scheduler gives a search about nine
+/// tenths of a contended core (weight 1024 against 110) instead of half: building slows while searches run, rather than
+/// searches while building runs. The builder catches up between searches; under searches that keep every core busy it falls behind and the rows it has not reached
 /// are scanned (<see cref="CollectionIndex"/>), never lost. Elsewhere than Linux the threads run at normal priority.
 /// </summary>
 internal sealed partial class LowPriorityThreads : TaskScheduler
