@@ -60,7 +60,10 @@ public static class IngestorProcess
                 throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
         }
 
-        /// <summary>Waits for the exit; past <paramref name="limit"/> the process is killed and the wait fails.</summary>
+        /// <summary>
+        /// Waits for the exit; past <paramref name="limit"/> the process is killed and the wait fails with what it had
+        /// written, so a process that hung says where.
+        /// </summary>
         public async Task<Result> WaitAsync(TimeSpan limit)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -69,10 +72,12 @@ public static class IngestorProcess
             {
                 await _process.WaitForExitAsync(timeout.Token);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
             {
                 _process.Kill(entireProcessTree: true);
-                throw;
+                await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
+                throw new TimeoutException(
+                    $"the ingestor had not exited after {limit.TotalSeconds:N0} s and was killed\n--- stdout\n{await _output}\n--- stderr\n{await _error}");
             }
             return new Result(_process.ExitCode, await _output, await _error);
         }
