@@ -5,8 +5,8 @@ namespace ImageSearch.VectorStore.Embedded;
 /// rows, as Milvus seals segments of bounded size and indexes each on its own. The builder fills the newest shard and
 /// starts another when it is full, so an add costs what it costs in a graph of that size however large the collection
 /// grows (an add is bound by cache misses, which grow with the graph); a search asks every shard at once, one thread
-/// each, and offers all their candidates to the same exact re-ranking. All shards share one projection. With
-/// <see cref="HnswOptions.ShardRows"/> 0 there is one graph. Shards are created only under the collection's write lock
+/// each (<see cref="ShardSearchThreads"/>), and offers all their candidates to the same exact re-ranking. All shards
+/// share one projection. With <see cref="HnswOptions.ShardRows"/> 0 there is one graph. Shards are created only under the collection's write lock
 /// (<see cref="CollectionIndex"/>), so a search, under its read lock, sees a fixed list.
 /// </summary>
 internal sealed class ShardedGraph : IDisposable
@@ -54,14 +54,14 @@ internal sealed class ShardedGraph : IDisposable
 
     public bool Remove(long id) => _shards.Any(s => s.Remove(id));
 
-    /// <summary>Up to <paramref name="k"/> candidates from each shard (nearest first within a shard), the shards searched in parallel.</summary>
+    /// <summary>Up to <paramref name="k"/> candidates from each shard (nearest first within a shard), the shards searched in parallel (<see cref="ShardSearchThreads"/>).</summary>
     public IEnumerable<long> Candidates(float[] query, int k, Func<long, bool>? filter)
     {
         var found = new long[_shards.Count][];
         if (_shards.Count == 1)
             found[0] = Search(_shards[0], query, k, filter);
         else
-            Parallel.For(0, _shards.Count, i => found[i] = Search(_shards[i], query, k, filter));
+            ShardSearchThreads.Shared.Run(_shards.Count, i => found[i] = Search(_shards[i], query, k, filter));
         return found.SelectMany(ids => ids);
     }
 
