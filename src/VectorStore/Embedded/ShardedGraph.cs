@@ -6,8 +6,8 @@ namespace ImageSearch.VectorStore.Embedded;
 /// starts another when it is full, so an add costs what it costs in a graph of that size however large the collection
 /// grows (an add is bound by cache misses, which grow with the graph); a search asks every shard at once, one thread
 /// each (<see cref="ShardSearchThreads"/>), and offers all their candidates to the same exact re-ranking. All shards
-/// share one projection. With <see cref="HnswOptions.ShardRows"/> 0 there is one graph. Shards are created only under the collection's write lock
-/// (<see cref="CollectionIndex"/>), so a search, under its read lock, sees a fixed list.
+/// share one projection. With <see cref="HnswOptions.ShardRows"/> 0 there is one graph. Shards are created only under
+/// the collection's write lock (<see cref="CollectionIndex"/>), so a search, under its read lock, sees a fixed list.
 /// </summary>
 internal sealed class ShardedGraph : IDisposable
 {
@@ -54,7 +54,7 @@ internal sealed class ShardedGraph : IDisposable
 
     public bool Remove(long id) => _shards.Any(s => s.Remove(id));
 
-    /// <summary>Up to <paramref name="k"/> candidates from each shard (nearest first within a shard), the shards searched in parallel (<see cref="ShardSearchThreads"/>).</summary>
+    /// <summary>Up to <paramref name="k"/> candidates from each shard (nearest first within a shard), the shards searched in parallel.</summary>
     public IEnumerable<long> Candidates(float[] query, int k, Func<long, bool>? filter)
     {
         var found = new long[_shards.Count][];
