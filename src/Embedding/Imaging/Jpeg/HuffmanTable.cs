@@ -5,13 +5,14 @@ namespace ImageSearch.Embedding.Imaging.Jpeg;
 /// <summary>
 /// One Huffman table of a DHT segment, built as the JPEG standard's canonical code (Annex C) with libjpeg's validity
 /// rules: at most 256 symbols, no code of all 1-bits, DC symbols up to 15. Codes up to <see cref="FastBits"/> long are
-/// found with one lookup; longer ones by comparing with the largest code of each length.
+/// found with one lookup; longer ones by comparing with the largest code of each length. A symbol's low 4 bits are how
+/// many extra bits follow its code (a DC difference's size; an AC coefficient's), so a lookup gives the bits to skip.
 /// </summary>
 internal sealed class HuffmanTable
 {
     private const int FastBits = 9;
 
-    // Per 9-bit prefix: (code length << 8) | symbol, or 0 when the code is longer (or there is none).
+    // Per 9-bit prefix: (bits to skip << 8) | symbol, or 0 when the code is longer (or there is none).
     private readonly ushort[] _fast = new ushort[1 << FastBits];
     // Per length 1..16: the largest code of that length (-1 when none) and the offset from a code to its symbol's index.
     private readonly int[] _maxCode = new int[17];
@@ -49,7 +50,7 @@ internal sealed class HuffmanTable
                 if (code + 1 >= 1 << length)
                     return Fail("a Huffman table has more codes than fit their lengths", out error);
                 if (length <= FastBits)
-                    table._fast.AsSpan(code << (FastBits - length), 1 << (FastBits - length)).Fill((ushort)(length << 8 | table._symbols[index]));
+                    table._fast.AsSpan(code << (FastBits - length), 1 << (FastBits - length)).Fill((ushort)Entry(length, table._symbols[index]));
             }
             table._maxCode[length] = count == 0 ? -1 : code - 1;
             code <<= 1;
@@ -59,7 +60,8 @@ internal sealed class HuffmanTable
     }
 
     /// <summary>Decodes the code at the top of <paramref name="next16"/>.</summary>
-    /// <returns>(code length &lt;&lt; 8) | symbol, or 0 when no code of this table starts with these bits.</returns>
+    /// <returns>(bits to skip &lt;&lt; 8) | symbol, or 0 when no code of this table starts with these bits; the bits to skip
+    /// are the code's and its extra bits', which is all a check needs to step to the next code.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Decode(uint next16)
     {
@@ -73,10 +75,12 @@ internal sealed class HuffmanTable
         {
             var code = (int)(next16 >> (16 - length));
             if (code <= _maxCode[length])
-                return length << 8 | _symbols[_symbolOffset[length] + code];
+                return Entry(length, _symbols[_symbolOffset[length] + code]);
         }
         return 0;
     }
+
+    private static int Entry(int length, byte symbol) => (length + (symbol & 0x0F)) << 8 | symbol;
 
     private static HuffmanTable? Fail(string message, out string? error)
     {

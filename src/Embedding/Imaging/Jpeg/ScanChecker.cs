@@ -32,10 +32,14 @@ internal static class ScanChecker
                 owner[blocks++] = i;
             }
         var reader = new EntropyReader(d, start);
+        var untilRestart = restartInterval; // MCUs left in this restart interval (none: the whole scan is one)
         for (long mcu = 0; mcu < mcus; mcu++)
         {
-            if (restartInterval > 0 && mcu > 0 && mcu % restartInterval == 0)
-                ExpectRestart(ref reader, (int)((mcu / restartInterval - 1) & 7), mcu, mcus, number);
+            if (restartInterval > 0 && untilRestart-- == 0)
+            {
+                reader = new EntropyReader(d, AfterRestart(d, reader, (int)((mcu / restartInterval - 1) & 7), mcu, mcus, number));
+                untilRestart = restartInterval - 1;
+            }
             for (var b = 0; b < blocks; b++)
             {
                 var dc = reader.Decode(scan.Dc[owner[b]]!);
@@ -55,23 +59,26 @@ internal static class ScanChecker
                 }
             }
         }
-        if (!reader.AtSegmentEnd(out var extraneous))
+        var end = EntropyReader.End(reader, out var extraneous);
+        if (end < 0)
             throw JpegValidator.Corrupt($"scan {number} has {extraneous:N0} bytes of data after its last MCU");
-        if (reader.Marker() < 0)
+        if (EntropyReader.Marker(d, ref end) < 0)
             throw JpegValidator.Corrupt("the file ends after the scan data without an EOI marker: it is truncated");
-        return reader.Position;
+        return end;
     }
 
-    private static void ExpectRestart(ref EntropyReader reader, int expected, long mcu, long mcus, int number)
+    /// <returns>The offset after restart marker RST<paramref name="expected"/>, which must end the segment.</returns>
+    private static int AfterRestart(ReadOnlySpan<byte> d, EntropyReader reader, int expected, long mcu, long mcus, int number)
     {
-        if (!reader.AtSegmentEnd(out var extraneous))
+        var end = EntropyReader.End(reader, out var extraneous);
+        if (end < 0)
             throw JpegValidator.Corrupt($"scan {number}: {extraneous:N0} bytes of data before restart marker RST{expected} (after MCU {mcu:N0} of {mcus:N0})");
-        var marker = reader.Marker();
+        var marker = EntropyReader.Marker(d, ref end);
         if (marker != 0xD0 + expected)
             throw JpegValidator.Corrupt(marker < 0
                 ? $"scan {number} ends after MCU {mcu:N0} of {mcus:N0}: the file is truncated"
-                : $"scan {number}: marker 0x{marker:X2} where restart marker RST{expected} belongs (after MCU {mcu:N0} of {mcus:N0})", reader.Position);
-        reader.SkipRestartMarker();
+                : $"scan {number}: marker 0x{marker:X2} where restart marker RST{expected} belongs (after MCU {mcu:N0} of {mcus:N0})", end);
+        return end + 2;
     }
 
     private static ImageRejectedException Damaged(int fault, long mcu, long mcus, int number) =>
