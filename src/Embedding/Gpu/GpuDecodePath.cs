@@ -30,12 +30,15 @@ internal sealed class GpuDecodePath : IDisposable
     private readonly int _slotBytes;
     private readonly ConcurrentBag<PixelBatch> _batches = [];
 
+    /// <summary>Batches nvJPEG and NPP work on at once (see <see cref="DecodeLane"/>).</summary>
+    private const int DecodeLanes = 2;
+
     private GpuDecodePath(EmbeddingOptions options, ModelDescriptor model, ImageDecoder decoder, ImagePreprocessor preprocessor, VectorPostProcessor postProcessor,
         EmbeddingStageTimes times, ILogger logger)
     {
         (_options, _cpuDecoder, _preprocessor, _postProcessor, _times, _logger) = (options, decoder, preprocessor, postProcessor, times, logger);
         _slotBytes = 3 * model.Width * model.Height;
-        _jpeg = new GpuJpegDecoder(options.DeviceId, preprocessor, new Size(model.Width, model.Height), logger);
+        _jpeg = new GpuJpegDecoder(options.DeviceId, DecodeLanes, preprocessor, new Size(model.Width, model.Height), logger);
         try
         {
             _extractor = new PixelBatchExtractor(model, preprocessor, options, logger);
