@@ -24,7 +24,7 @@ internal sealed class GraphBuilder : IDisposable
     /// </summary>
     private static readonly ParallelOptions GraphThreads = new()
     {
-        MaxDegreeOfParallelism = Environment.ProcessorCount, TaskScheduler = LowPriorityThreads.Shared,
+        MaxDegreeOfParallelism = LowPriorityThreads.Shared.MaximumConcurrencyLevel, TaskScheduler = LowPriorityThreads.Shared,
     };
 
     private readonly CollectionIndex _index;
