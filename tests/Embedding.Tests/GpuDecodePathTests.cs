@@ -101,6 +101,26 @@ public sealed class GpuDecodePathTests(EmbedderFixture fixture)
         Assert.True(cosines.Average() >= 0.995f, $"mean cosine {cosines.Average():F4}, min {cosines.Min():F4}");
     }
 
+    [Fact]
+    public async Task BatchesDecodedAtOnceGetTheVectorsEachGetsAlone()
+    {
+        Prerequisite.Require(GpuMissing());
+        var photos = SharedData.ImageNet100Files;
+        var options = Microsoft.Extensions.Options.Options.Create(new EmbeddingOptions { Decoder = DecoderKind.Gpu, ExecutionProvider = ExecutionProvider.Cuda, MaxBatchSize = 16 });
+        using var gpu = new ImageEmbedder(options, new ImageDecoder(options), NullLogger<ImageEmbedder>.Instance);
+        var token = TestContext.Current.CancellationToken;
+        var chunks = photos.Chunk(16).ToList();
+
+        var alone = new List<EmbeddingResult>();
+        foreach (var chunk in chunks)
+            alone.AddRange(await gpu.EmbedFilesAsync(chunk, token));
+        var atOnce = (await Task.WhenAll(chunks.Select(chunk => Task.Run(() => gpu.EmbedFilesAsync(chunk, token), token)))).SelectMany(r => r).ToList();
+
+        // Every decode lane busy at once: a batch that took another's decoded pixels would land far from its own vector.
+        var cosines = atOnce.Zip(alone, (a, b) => Similarity.Dot(a.Vector!, b.Vector!)).ToList();
+        Assert.True(cosines.Min() >= 0.999f, $"min cosine {cosines.Min():F4}");
+    }
+
     /// <summary>Why the GPU path cannot run here, or null when it can.</summary>
     private static string? GpuMissing() =>
         !OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider") ? "this build carries the CPU-only ONNX Runtime (build with -p:OnnxRuntimeFlavor=Gpu on a machine with a GPU)"
