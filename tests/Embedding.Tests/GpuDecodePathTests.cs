@@ -88,10 +88,8 @@ public sealed class GpuDecodePathTests(EmbedderFixture fixture)
     [Fact]
     public async Task GpuPathVectorsMatchCpuPathVectors()
     {
-        Prerequisite.Require(GpuMissing());
         var photos = SharedData.ImageNet100Files;
-        var options = Microsoft.Extensions.Options.Options.Create(new EmbeddingOptions { Decoder = DecoderKind.Gpu, ExecutionProvider = ExecutionProvider.Cuda, MaxBatchSize = 64 });
-        using var gpu = new ImageEmbedder(options, new ImageDecoder(options), NullLogger<ImageEmbedder>.Instance);
+        using var gpu = GpuEmbedder(maxBatchSize: 64);
 
         var onGpu = await gpu.EmbedFilesAsync(photos, TestContext.Current.CancellationToken);
         var onCpu = await fixture.Embedder.EmbedFilesAsync(photos, TestContext.Current.CancellationToken);
@@ -104,10 +102,8 @@ public sealed class GpuDecodePathTests(EmbedderFixture fixture)
     [Fact]
     public async Task BatchesDecodedAtOnceGetTheVectorsEachGetsAlone()
     {
-        Prerequisite.Require(GpuMissing());
         var photos = SharedData.ImageNet100Files;
-        var options = Microsoft.Extensions.Options.Options.Create(new EmbeddingOptions { Decoder = DecoderKind.Gpu, ExecutionProvider = ExecutionProvider.Cuda, MaxBatchSize = 16 });
-        using var gpu = new ImageEmbedder(options, new ImageDecoder(options), NullLogger<ImageEmbedder>.Instance);
+        using var gpu = GpuEmbedder(maxBatchSize: 16);
         var token = TestContext.Current.CancellationToken;
         var chunks = photos.Chunk(16).ToList();
 
@@ -119,6 +115,14 @@ public sealed class GpuDecodePathTests(EmbedderFixture fixture)
         // Every decode lane busy at once: a batch that took another's decoded pixels would land far from its own vector.
         var cosines = atOnce.Zip(alone, (a, b) => Similarity.Dot(a.Vector!, b.Vector!)).ToList();
         Assert.True(cosines.Min() >= 0.999f, $"min cosine {cosines.Min():F4}");
+    }
+
+    /// <summary>An embedder on the GPU decode path; skips the test where that path cannot run.</summary>
+    private static ImageEmbedder GpuEmbedder(int maxBatchSize)
+    {
+        Prerequisite.Require(GpuMissing());
+        var options = Microsoft.Extensions.Options.Options.Create(new EmbeddingOptions { Decoder = DecoderKind.Gpu, ExecutionProvider = ExecutionProvider.Cuda, MaxBatchSize = maxBatchSize });
+        return new ImageEmbedder(options, new ImageDecoder(options), NullLogger<ImageEmbedder>.Instance);
     }
 
     /// <summary>Why the GPU path cannot run here, or null when it can.</summary>
