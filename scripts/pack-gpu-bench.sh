@@ -20,7 +20,13 @@ for project in bench/Benchmarks "${services[@]/#/src/}"; do
   dotnet restore "$project" >/dev/null # back to the default (CPU) flavour for local builds
 done
 
-# Every library OpenCV needs except glibc and the C++ runtime, which any host has in a newer version.
+# Every library OpenCV needs except glibc and the C++ runtime, which any host has in a newer version. They are copied
+# from this machine, so they must be here: a pack without GTK starts nothing on the GPU host, and says so only there.
+scripts/install-deps.sh
+if ldd "$out/libOpenCvSharpExtern.so" | grep "not found"; then
+  echo "OpenCV's native library lacks the libraries above on this machine; the pack would not run on the GPU host" >&2
+  exit 1
+fi
 mkdir -p "$out/native-deps"
 ldd "$out/libOpenCvSharpExtern.so" | awk '/=> \//{print $3}' \
   | grep -vE '/(libc|libm|libdl|libpthread|librt|libresolv|ld-linux-x86-64|libstdc\+\+|libgcc_s)\.so' \
