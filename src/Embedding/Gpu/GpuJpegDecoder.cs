@@ -18,8 +18,7 @@ internal sealed class GpuJpegDecoder : IDisposable
     private readonly NvJpegLibrary? _hardware;
     private readonly NvJpegLibrary _default;
     private readonly ConcurrentBag<JpegStaging> _staging = [];
-    private readonly ConcurrentBag<DecodeLane> _lanes = [];
-    private readonly SemaphoreSlim _freeLanes;
+    private readonly BlockingCollection<DecodeLane> _freeLanes = [];
     private readonly int _laneCount;
     private readonly ILogger _logger;
     private int _failedBatches;
@@ -37,9 +36,9 @@ internal sealed class GpuJpegDecoder : IDisposable
         {
             logger.LogInformation("nvJPEG has no hardware backend here ({Message}); decoding on the GPU's CUDA cores", e.Message);
         }
-        for (_laneCount = 0; _laneCount < lanes; _laneCount++)
-            _lanes.Add(new DecodeLane(_hardware, _default, preprocessor, target, OnFailedBatch));
-        _freeLanes = new SemaphoreSlim(lanes);
+        _laneCount = lanes;
+        for (var i = 0; i < lanes; i++)
+            _freeLanes.Add(new DecodeLane(_hardware, _default, preprocessor, target, OnFailedBatch));
         logger.LogInformation("GPU decode path: nvJPEG {Backend} backend ({Engines} hardware engines), NPP resize on device {DeviceId}, {Lanes} batches at a time",
             _hardware is null ? "default" : "hardware", _hardware?.Engines ?? 0, deviceId, lanes);
     }
@@ -64,16 +63,14 @@ internal sealed class GpuJpegDecoder : IDisposable
             var clock = Stopwatch.StartNew();
             var jpegs = staging.Stage(images);
             times.AddStage(clock.Elapsed, images.Count);
-            _freeLanes.Wait();
-            _lanes.TryTake(out var lane);
+            var lane = _freeLanes.Take();
             try
             {
-                return lane!.Decode(jpegs, images, pixels, times);
+                return lane.Decode(jpegs, images, pixels, times);
             }
             finally
             {
-                _lanes.Add(lane!);
-                _freeLanes.Release();
+                _freeLanes.Add(lane);
             }
         }
         finally
@@ -92,13 +89,12 @@ internal sealed class GpuJpegDecoder : IDisposable
 
     public void Dispose()
     {
-        for (var i = 0; i < _laneCount; i++) // every lane back: no batch is in flight
-            _freeLanes.Wait();
         CudaRuntime.RelaxCaptureMode();
+        for (var i = 0; i < _laneCount; i++) // each lane once it is back: no batch is in flight
+            _freeLanes.Take().Dispose();
         while (_staging.TryTake(out var staging)) // their parsers belong to the handles below
             staging.Dispose();
-        while (_lanes.TryTake(out var lane))
-            lane.Dispose();
+        _freeLanes.Dispose();
         _hardware?.Dispose();
         _default.Dispose();
     }
