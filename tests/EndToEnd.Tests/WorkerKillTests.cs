@@ -5,13 +5,20 @@ namespace ImageSearch.EndToEnd.Tests;
 
 /// <summary>
 /// Workers killed with SIGKILL while they hold deliveries (no shutdown code runs), then started again: first an embedder
-/// in the middle of its batches, then the indexer while it collects one. The broker hands their unacknowledged messages
-/// to the new process, the store upserts by id, so the count is exact, and the kill makes no dead letter.
+/// in the middle of its batches, then an indexer collecting a batch. The broker hands their unacknowledged messages to
+/// the new process, the store upserts by id, so the count is exact, and the kill makes no dead letter.
 /// </summary>
 public sealed class WorkerKillTests(RabbitMqFixture rabbit)
 {
     private const int Images = 200;
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    // Batches of 16, so that the embedder is killed after its first ones are stored, well before it has embedded all.
+    private static readonly Dictionary<string, string?> EmbedderSettings = new() { ["Embedder:MessageLimit"] = "16" };
+
+    // An indexer whose batch neither fills nor times out before it is killed: it holds every vector it is given. Killing
+    // an ordinary one "while it holds deliveries" raced the pipeline: on a fast machine everything could be stored first.
+    private static readonly Dictionary<string, string?> CollectingIndexerSettings = new() { ["Indexer:MessageLimit"] = "1000", ["Indexer:TimeLimit"] = "00:10:00" };
 
     [Fact]
     public async Task KilledEmbedderAndKilledIndexerAreReplacedAndTheCountIsExact()
@@ -20,11 +27,8 @@ public sealed class WorkerKillTests(RabbitMqFixture rabbit)
         var photos = Directory.EnumerateFiles(SharedData.ImageNet1k).Order(StringComparer.Ordinal).Take(Images).ToList();
         using var folder = new TempFolder();
         var services = new ServiceProcesses(broker.Settings, folder.Path);
-        // Batches of 16 in both stages, and an indexer that waits up to 2 s to fill one: each holds deliveries most of the time.
-        var embedderSettings = new Dictionary<string, string?> { ["Embedder:MessageLimit"] = "16" };
-        var indexerSettings = new Dictionary<string, string?> { ["Indexer:MessageLimit"] = "64", ["Indexer:TimeLimit"] = "00:00:02" };
-        var indexer = await services.StartIndexerAsync(Cancel, indexerSettings);
-        var embedder = await services.StartEmbedderAsync(Cancel, embedderSettings);
+        var indexer = await services.StartIndexerAsync(Cancel);
+        var embedder = await services.StartEmbedderAsync(Cancel, EmbedderSettings);
         using var follower = services.OpenFollower();
         try
         {
@@ -36,14 +40,24 @@ public sealed class WorkerKillTests(RabbitMqFixture rabbit)
             var held = await KillHoldingAsync(broker, QueueNames.EmbedImage, embedder);
             TestContext.Current.SendDiagnosticMessage($"embedder killed holding {held} deliveries, {await follower.CountAsync()} stored");
             await embedder.DisposeAsync();
-            embedder = await services.StartEmbedderAsync(Cancel, embedderSettings);
 
-            var stored = await follower.CountAsync();
-            await Eventually.HoldsAsync(async () => await follower.CountAsync() > stored, "the new embedder's images are stored", seconds: 120);
-            held = await KillHoldingAsync(broker, QueueNames.IndexImage, indexer);
-            TestContext.Current.SendDiagnosticMessage($"indexer killed holding {held} deliveries, {await follower.CountAsync()} stored");
+            // The indexer is replaced by a collecting one before the new embedder starts, so that whatever is left
+            // (at least what the killed embedder held) ends up held by the indexer that is killed next.
             await indexer.DisposeAsync();
-            indexer = await services.StartIndexerAsync(Cancel, indexerSettings);
+            indexer = await services.StartIndexerAsync(Cancel, CollectingIndexerSettings);
+            embedder = await services.StartEmbedderAsync(Cancel, EmbedderSettings);
+            await Eventually.HoldsAsync(async () =>
+            {
+                var depths = await broker.DepthsAsync(Cancel);
+                (held, var waiting) = (depths[QueueNames.IndexImage].Unacknowledged, depths[QueueNames.IndexImage].Ready);
+                return depths[QueueNames.EmbedImage] == (0, 0) && waiting == 0 && held > 0;
+            }, "every image left is embedded and held by the indexer", seconds: 120);
+            await indexer.KillAsync();
+            var stored = await follower.CountAsync();
+            TestContext.Current.SendDiagnosticMessage($"indexer killed holding {held} deliveries, {stored} stored");
+            Assert.True(held >= Images - stored, $"the indexer held {held} vectors, fewer than the {Images - stored} images not stored");
+            await indexer.DisposeAsync();
+            indexer = await services.StartIndexerAsync(Cancel);
 
             await follower.SettledAsync(broker, Images, [indexer, embedder]);
             Assert.Equal(Images, await follower.CountAsync());
