@@ -49,7 +49,7 @@ public sealed class WorkerKillTests(RabbitMqFixture rabbit)
             await Eventually.HoldsAsync(async () =>
             {
                 var depths = await broker.DepthsAsync(Cancel);
-                (held, var waiting) = (depths[QueueNames.IndexImage].Unacknowledged, depths[QueueNames.IndexImage].Ready);
+                (var waiting, held) = depths[QueueNames.IndexImage];
                 return depths[QueueNames.EmbedImage] == (0, 0) && waiting == 0 && held > 0;
             }, "every image left is embedded and held by the indexer", seconds: 120);
             await indexer.KillAsync();
