@@ -25,14 +25,15 @@ exec > >(tee "$OUT/round.log") 2>&1
 date -u; nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv; lscpu | grep -E 'Model name|^CPU\(s\)'
 . "$repo/scripts/gpu-host-payload.sh" && unpack_payload || exit 1
 [ -x /tmp/rabbitmq/usr/lib/rabbitmq/bin/rabbitmq-server ] || "$repo/scripts/portable-rabbitmq.sh" unpack /tmp/payload/debs /tmp/rabbitmq || exit 1
-mkdir -p /tmp/repo && cp -r "$repo/docs" /tmp/repo/ && touch /tmp/repo/Ingest.sln
+# -n keeps the sections an earlier round on this machine wrote there.
+mkdir -p /tmp/repo && cp -rn "$repo/docs" /tmp/repo/ && touch /tmp/repo/Ingest.sln
 cd /tmp/repo
 export IMAGESEARCH_RABBITMQ_ROOT=/tmp/rabbitmq IMAGESEARCH_SERVICE_APPS=/tmp/gpu
 nvidia-smi dmon -s um -d 1 -o T > "$OUT/dmon.log" 2>&1 &
 dmon=$!
 for decoder in "${decoders[@]}"; do
   echo "=== replicas, decoder $decoder ($(date -u +%T))"
-  timeout 250 /tmp/gpu/run-on-gpu-host.sh replicas --provider cuda --decoder "$decoder" --embedders 1,2,4 --batch 256 --concurrency 8 \
+  timeout 330 /tmp/gpu/run-on-gpu-host.sh replicas --provider cuda --decoder "$decoder" --embedders 1,2,4 --cpu-threads 0,2 --batch 256 --concurrency 8 \
     --messages "$messages" --data /tmp/payload
   echo "=== exit $? ($(date -u +%T))"
   tar -czf "$OUT/docs.tar.gz" -C /tmp/repo docs

@@ -4,9 +4,11 @@
 # which a headless GPU host lacks; split into chunks small enough for one transfer each. Not compressed: xz took over
 # 10 minutes on a busy 2-core machine and saves only ~40 % (the CUDA provider barely compresses), while each extra chunk
 # costs ~5 s of device time.
-#   scripts/pack-gpu-bench.sh [CHUNK_SIZE] [SERVICE...]   (default 55M) -> .bench/gpu-chunks/bench.tar.* + SHA256SUMS
-# Each SERVICE (e.g. Embedder) of src/ is published into the same folder, sharing the runtime and the CUDA provider: the
-# multi-process benchmarks run its apphost there (IMAGESEARCH_SERVICE_APPS, see tests/TestSupport/ServiceBuild.cs).
+#   scripts/pack-gpu-bench.sh [CHUNK_SIZE] [PROJECT...]   (default 55M) -> .bench/gpu-chunks/bench.tar.* + SHA256SUMS
+# Each PROJECT (a service of src/ such as Embedder, or a path such as tests/Embedding.Tests) is published into the same
+# folder, sharing the runtime and the CUDA provider: the multi-process benchmarks run a service's apphost there
+# (IMAGESEARCH_SERVICE_APPS, see tests/TestSupport/ServiceBuild.cs), and a test project's apphost runs its GPU tests
+# (BENCH_EXE=ImageSearch.Embedding.Tests run-on-gpu-host.sh -class ..., with IMAGESEARCH_DATA).
 # `scripts/gpu-replicas-round.sh pack` then bundles that folder with RabbitMQ and the shared photos into the payload that
 # scripts/gpu-bench-round.sh and scripts/gpu-replicas-round.sh unpack on the GPU host.
 set -euo pipefail
@@ -14,8 +16,9 @@ cd "$(dirname "$0")/.."
 chunk="${1:-55M}"
 out=.bench/gpu
 rm -rf "$out" .bench/gpu-chunks && mkdir -p .bench/gpu-chunks
-services=("${@:2}")
-for project in bench/Benchmarks "${services[@]/#/src/}"; do
+projects=(bench/Benchmarks)
+for project in "${@:2}"; do [[ "$project" == */* ]] && projects+=("$project") || projects+=("src/$project"); done
+for project in "${projects[@]}"; do
   dotnet publish "$project" -c Release -r linux-x64 --self-contained true -p:OnnxRuntimeFlavor=Gpu -o "$out"
   dotnet restore "$project" >/dev/null # back to the default (CPU) flavour for local builds
 done

@@ -15,7 +15,7 @@ public sealed class ReplicaBenchmark : IBenchmark
 {
     public string Name => "replicas";
 
-    public string Description => "end-to-end img/s with N embedder processes on one GPU, and with a CPU-only one beside them [--provider cuda] [--decoder gpu] [--embedders 1,2,4] [--cpu-alongside true] [--batch 256] [--concurrency 4] [--messages 20000] [--group true|false (groups of one batch, else single images)]";
+    public string Description => "end-to-end img/s with N embedder processes on one GPU, and with a CPU-only one beside them [--provider cuda] [--decoder gpu] [--embedders 1,2,4] [--cpu-alongside true] [--cpu-threads 0,2 (a CPU replica row for each: its decode, ONNX Runtime and GC threads; 0: its defaults, one per core)] [--batch 256] [--concurrency 4] [--messages 20000] [--group true|false (groups of one batch, else single images)]";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -26,6 +26,7 @@ public sealed class ReplicaBenchmark : IBenchmark
         var messages = arguments.Integer("messages", 20_000);
         var counts = arguments.Integers("embedders", "1,2,4");
         var cpuAlongside = bool.Parse(arguments.Get("cpu-alongside", "true"));
+        var cpuThreads = arguments.Integers("cpu-threads", "0");
         var perMessage = bool.Parse(arguments.Get("group", "true")) ? batch : 1;
         if (RabbitMqNode.WhyUnavailable() is { } why)
         {
@@ -41,11 +42,10 @@ public sealed class ReplicaBenchmark : IBenchmark
             ["Embedder:MessageLimit"] = batch.ToString(),
             ["Embedder:ConcurrencyLimit"] = concurrency.ToString(),
         };
-        // The CPU replica keeps the embedder's defaults (batches of 32, one at a time), as a CPU-only machine would run it.
-        var cpu = new Dictionary<string, string?> { ["Embedding:ExecutionProvider"] = "Cpu", ["Embedding:Decoder"] = "Cpu" };
         var runs = counts.Select(n => (Name: $"{n} × {provider}", Devices: n, Settings: Enumerable.Repeat(device, n).ToList())).ToList();
         if (cpuAlongside)
-            runs.Add(($"{counts.Max()} × {provider} + 1 × Cpu", counts.Max(), [.. Enumerable.Repeat(device, counts.Max()), cpu]));
+            runs.AddRange(cpuThreads.Select(threads => ($"{counts.Max()} × {provider} + 1 × Cpu{(threads > 0 ? $" ({threads} thread{(threads == 1 ? "" : "s")})" : "")}", counts.Max(),
+                (List<Dictionary<string, string?>>)[.. Enumerable.Repeat(device, counts.Max()), CpuReplica(threads)])));
 
         var folder = Directory.CreateTempSubdirectory("imagesearch-replicas-bench-").FullName;
         var results = new List<(string Name, int Devices, RunReport? Report, string? Failure)>();
@@ -89,6 +89,21 @@ public sealed class ReplicaBenchmark : IBenchmark
         }
     }
 
+    /// <summary>
+    /// A CPU-only embedder with the embedder's defaults (batches of 32, one at a time), as a CPU-only machine would run it, or
+    /// held to <paramref name="threads"/> decode, ONNX Runtime and GC threads so that it leaves the GPU replicas their cores.
+    /// </summary>
+    private static Dictionary<string, string?> CpuReplica(int threads)
+    {
+        var cpu = new Dictionary<string, string?> { ["Embedding:ExecutionProvider"] = "Cpu", ["Embedding:Decoder"] = "Cpu" };
+        if (threads > 0)
+        {
+            cpu["Embedding:IntraOpThreads"] = cpu["Embedding:DecodeParallelism"] = threads.ToString();
+            cpu["DOTNET_GCHeapCount"] = threads.ToString("x"); // read as hexadecimal
+        }
+        return cpu;
+    }
+
     private static string Report(
         ExecutionProvider provider, DecoderKind decoder, int batch, int concurrency, int perMessage, int distinctPhotos, List<(string Name, int Devices, RunReport? Report, string? Failure)> runs)
     {
@@ -102,7 +117,7 @@ public sealed class ReplicaBenchmark : IBenchmark
             .AppendLine("process) upserts into the embedded store. Time runs from the first publish until the store holds every id, after each set of processes")
             .AppendLine($"is ready and has embedded a warm-up of its own. {provider} replicas: `Embedding:ExecutionProvider={provider}`, `Embedding:Decoder={decoder}`,")
             .AppendLine($"batches of {batch} (`Embedder:MessageLimit` = `Embedding:MaxBatchSize`), {concurrency} at once per process (`Embedder:ConcurrencyLimit`);")
-            .AppendLine($"the CPU replica runs the embedder's defaults (ONNX Runtime CPU, OpenCV decode, one batch at a time: {(perMessage > 1 ? "a group" : "32 images")}). Each run is checked: exact store count, no dead letter, every")
+            .AppendLine($"the CPU replica runs the embedder's defaults (ONNX Runtime CPU, OpenCV decode, one batch at a time: {(perMessage > 1 ? "a group" : "32 images")}); with *N threads*, its decode and ONNX Runtime threads and GC heaps are N. Each run is checked: exact store count, no dead letter, every")
             .AppendLine("process took work. *GPU busy*: mean of `nvidia-smi` utilisation over the timed part (time a kernel ran, not how much of the chip).")
             .AppendLine($"*Scaling*: img/s over (its {provider} processes × img/s of one). *RSS*: each process's median resident memory over the second half of the run.")
             .AppendLine()
