@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The replicas benchmark on the GPU host (device tool). Two steps:
-#   scripts/gpu-replicas-round.sh pack    here, after `scripts/pack-gpu-bench.sh 55M Embedder` and
+#   scripts/gpu-replicas-round.sh pack    here, after `scripts/pack-gpu-bench.sh 55M Embedder [tests/Embedding.Tests]` and
 #                                         `scripts/portable-rabbitmq.sh download .bench/rabbit/debs`: one gzip stream of the
 #                                         RabbitMQ debs (first, so the first chunk alone can start a node), the shared photos
 #                                         and the published benchmarks + embedder, in 58 MB chunks (.bench/replicas-chunks)
