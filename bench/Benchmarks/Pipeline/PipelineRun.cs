@@ -89,10 +89,10 @@ internal static class PipelineRun
                 var now = await indexer.CountAsync(collection, cancellationToken);
                 if (now > stored)
                     (stored, lastProgress) = (now, clock.Elapsed);
-                if (nearlyAll is null && stored >= 0.99 * messages)
-                    nearlyAll = clock.Elapsed;
                 else if (clock.Elapsed - lastProgress > StallLimit)
                     throw new TimeoutException($"stuck at {stored} of {messages}:\n{string.Join("\n---\n", embedders.Select(e => e.OutputTail(3000)))}");
+                if (nearlyAll is null && stored >= 0.99 * messages)
+                    nearlyAll = clock.Elapsed;
             }
             var elapsed = clock.Elapsed;
             var gpuUse = gpu?.Stop();
