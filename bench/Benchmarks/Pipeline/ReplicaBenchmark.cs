@@ -43,9 +43,10 @@ public sealed class ReplicaBenchmark : IBenchmark
             ["Embedder:ConcurrencyLimit"] = concurrency.ToString(),
         };
         var runs = counts.Select(n => (Name: $"{n} × {provider}", Devices: n, Settings: Enumerable.Repeat(device, n).ToList())).ToList();
+        var most = counts.Max();
         if (cpuAlongside)
-            runs.AddRange(cpuThreads.Select(threads => ($"{counts.Max()} × {provider} + 1 × Cpu{(threads > 0 ? $" ({threads} thread{(threads == 1 ? "" : "s")})" : "")}", counts.Max(),
-                (List<Dictionary<string, string?>>)[.. Enumerable.Repeat(device, counts.Max()), CpuReplica(threads)])));
+            runs.AddRange(cpuThreads.Select(threads => ($"{most} × {provider} + 1 × Cpu{(threads > 0 ? $" ({threads} thread{(threads == 1 ? "" : "s")})" : "")}", most,
+                (List<Dictionary<string, string?>>)[.. Enumerable.Repeat(device, most), CpuReplica(threads)])));
 
         var folder = Directory.CreateTempSubdirectory("imagesearch-replicas-bench-").FullName;
         var results = new List<(string Name, int Devices, RunReport? Report, string? Failure)>();
